@@ -1,0 +1,77 @@
+/**
+ * Error codes shared by every part of the kiosk, and the one `KioskError`
+ * class that carries them.
+ *
+ * Expected outcomes (no card, face mismatch, bad frame) are values, not
+ * errors. `KioskError` is for exceptional outcomes: an invalid config, a
+ * device gone, central unreachable. Code that handles an error branches on
+ * `code`, never on `message`.
+ */
+
+/** Facts about each error code: the HTTP status it maps to and whether retrying can help. */
+export const ERROR_CODES = {
+  /** A configuration value is missing or invalid; the service refuses to start. */
+  "config-invalid": { status: 500, retryable: false },
+  /** A request body, query or header does not match its schema. */
+  "bad-request": { status: 400, retryable: false },
+  /** A request body is larger than the route accepts. */
+  "payload-too-large": { status: 413, retryable: false },
+  /** A request body has a content type the route does not accept. */
+  "unsupported-media-type": { status: 415, retryable: false },
+  /** No route or resource matches the request. */
+  "not-found": { status: 404, retryable: false },
+  /** The service is too busy to take the request now; retry later. */
+  "overloaded": { status: 429, retryable: true },
+  /** The service is stopping and no longer accepts work. */
+  "shutting-down": { status: 503, retryable: true },
+  /** Central could not be reached (network down, timeout, 5xx). */
+  "central-unreachable": { status: 502, retryable: true },
+  /** Central answered, but refused the request or gave a malformed reply. */
+  "central-rejected": { status: 502, retryable: false },
+  /** A database operation failed. */
+  "store-failed": { status: 500, retryable: true },
+  /** A required system program or package is missing. */
+  "missing-dependency": { status: 500, retryable: false },
+  /** An unexpected failure; this is a bug. */
+  "internal": { status: 500, retryable: false },
+} as const satisfies Record<string, { status: number; retryable: boolean }>;
+
+/** Union of every error code. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Options accepted by {@linkcode KioskError}. */
+export interface KioskErrorOptions {
+  /** The lower-level error that caused this one. */
+  cause?: unknown;
+  /** Overrides the code's default retryability. */
+  retryable?: boolean;
+  /** Structured, non-personal details that help a person act (a config key, a port). */
+  details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The base class of every coded failure in the kiosk.
+ *
+ * @example
+ * ```ts
+ * throw new KioskError("central-unreachable", `Cannot reach central at "${url}": connection refused`, { cause });
+ * ```
+ */
+export class KioskError extends Error {
+  override readonly name = "KioskError";
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: KioskErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retryable = options.retryable ?? ERROR_CODES[code].retryable;
+    this.details = Object.freeze({ ...options.details });
+  }
+}
+
+/** True when `value` is a {@linkcode KioskError}, optionally with the given code. */
+export function isKioskError(value: unknown, code?: ErrorCode): value is KioskError {
+  return value instanceof KioskError && (code === undefined || value.code === code);
+}
