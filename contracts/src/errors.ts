@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   "central-unreachable": { status: 502, retryable: true },
   /** Central answered, but refused the request or gave a malformed reply. */
   "central-rejected": { status: 502, retryable: false },
+  /** A hardware device is missing, unplugged or busy; the driver keeps trying to reconnect. */
+  "device-unavailable": { status: 503, retryable: true },
   /** A database operation failed. */
   "store-failed": { status: 500, retryable: true },
   /** A required system program or package is missing. */

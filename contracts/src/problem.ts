@@ -33,6 +33,7 @@ const TITLES: Record<ErrorCode, string> = {
   "shutting-down": "Shutting down",
   "central-unreachable": "Central unreachable",
   "central-rejected": "Central rejected the request",
+  "device-unavailable": "Device unavailable",
   "store-failed": "Storage failure",
   "missing-dependency": "Missing dependency",
   "internal": "Internal error",
