@@ -72,6 +72,12 @@ describe("loadConfig", () => {
     expect(problems.join()).toContain(SECRET_PLACEHOLDER);
   });
 
+  test("honours a conventional variable name given in the metadata", () => {
+    const dbSchema = z.object({ database: z.object({ url: z.string().optional().meta({ env: "DATABASE_URL", secret: true }) }) });
+    expect(loadConfig(dbSchema, PREFIX, { env: { DATABASE_URL: "postgres://x" } }).database.url).toBe("postgres://x");
+    expect(describeConfig(dbSchema, PREFIX)[0]?.env).toBe("DATABASE_URL");
+  });
+
   test("ignores reserved variables under the prefix", () => {
     expect(loadConfig(schema, PREFIX, { env: { KIOSK_T_CONFIG_FILE: "/etc/x.json" } }, ["KIOSK_T_CONFIG_FILE"]).http.port).toBe(8600);
   });

@@ -19,6 +19,8 @@ export interface SettingMeta {
   description?: string;
   /** The value is a credential: it is never printed or logged. */
   secret?: boolean;
+  /** A conventional variable name to use instead of the derived one, such as `DATABASE_URL`. */
+  env?: string;
 }
 
 /** One setting of a schema, as documented and as mapped to the environment. */
@@ -99,8 +101,9 @@ function leavesOf(schema: AnyObject, prefix: string[] = []): Leaf[] {
   return out;
 }
 
-function envName(prefix: string, path: readonly string[]): string {
-  const parts = path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase());
+function envName(prefix: string, leaf: Pick<Leaf, "path" | "meta">): string {
+  if (leaf.meta.env) return leaf.meta.env;
+  const parts = leaf.path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase());
   return `${prefix}${parts.join("_")}`;
 }
 
@@ -117,7 +120,7 @@ function typeName(base: z.ZodType): string {
 export function describeConfig(schema: AnyObject, envPrefix: string): ConfigField[] {
   return leavesOf(schema).map((leaf) => ({
     key: leaf.path.join("."),
-    env: envName(envPrefix, leaf.path),
+    env: envName(envPrefix, leaf),
     type: typeName(leaf.base),
     defaultValue: leaf.defaultValue,
     required: leaf.required,
@@ -232,11 +235,12 @@ export function loadConfig<S extends AnyObject>(
   const input = skeleton(schema);
   if (sources.file !== undefined) mergeFile(input, sources.file, schema, [], problems);
 
-  const byEnv = new Map(leaves.map((leaf) => [envName(envPrefix, leaf.path), leaf]));
+  const byEnv = new Map(leaves.map((leaf) => [envName(envPrefix, leaf), leaf]));
   for (const [name, raw] of Object.entries(sources.env ?? {})) {
-    if (!name.startsWith(envPrefix) || raw === undefined || reservedEnv.includes(name)) continue;
+    if (raw === undefined || reservedEnv.includes(name)) continue;
     const leaf = byEnv.get(name);
     if (!leaf) {
+      if (!name.startsWith(envPrefix)) continue;
       problems.push(`${name}: unknown environment variable (no setting has this name)`);
       continue;
     }
@@ -255,7 +259,7 @@ export function loadConfig<S extends AnyObject>(
     for (const issue of result.error.issues) {
       const key = issue.path.join(".");
       const leaf = byKey.get(key);
-      const where = leaf ? `${key} (env ${envName(envPrefix, leaf.path)})` : key || "config";
+      const where = leaf ? `${key} (env ${envName(envPrefix, leaf)})` : key || "config";
       const got = getPath(input, issue.path);
       const message = issue.code === "invalid_type" ? `expected ${issue.expected}` : issue.message.replace(/^Invalid input: /, "");
       problems.push(`${where}: ${message}, got ${show(got, leaf?.meta.secret === true)}`);

@@ -9,3 +9,4 @@ export * from "./lifecycle.ts";
 export * from "./log.ts";
 export * from "./problem.ts";
 export * from "./redact.ts";
+export * from "./version.ts";

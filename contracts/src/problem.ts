@@ -58,3 +58,9 @@ export function toProblem(error: unknown): Problem {
   if (known && Object.keys(known.details).length > 0) problem.details = { ...known.details };
   return problem;
 }
+
+/** A web-standard `Response` carrying the problem body for `error`. */
+export function problemResponse(error: unknown): Response {
+  const problem = toProblem(error);
+  return new Response(JSON.stringify(problem), { status: problem.status, headers: { "Content-Type": PROBLEM_CONTENT_TYPE } });
+}

@@ -1,0 +1,31 @@
+/**
+ * The edge server's HTTP application, built only on web-standard Request and
+ * Response so that it runs on Bun and on Deno alike.
+ */
+import { isKioskError, KioskError, problemResponse, type EdgeHealth, type Logger } from "@kiosk/contracts";
+import { Hono } from "hono";
+import { healthRoutes } from "./routes/health.ts";
+import { uiRoutes } from "./routes/ui.ts";
+import type { AssetSource } from "./ports.ts";
+
+/** What the HTTP application needs. */
+export interface AppDeps {
+  readonly health: () => EdgeHealth;
+  readonly assets: AssetSource;
+  readonly log: Logger;
+}
+
+/** Builds the edge server's Hono application. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.route("/api", healthRoutes(deps.health));
+  app.route("/", uiRoutes(deps.assets));
+  app.notFound((c) => problemResponse(new KioskError("not-found", `No route for ${c.req.method} "${c.req.path}"`)));
+  app.onError((error, c) => {
+    if (!isKioskError(error) || error.code === "internal") {
+      deps.log.error("request failed", { method: c.req.method, path: c.req.path, error });
+    }
+    return problemResponse(error);
+  });
+  return app;
+}

@@ -1,0 +1,57 @@
+/**
+ * Wiring of the parts of the edge server that use only web-standard APIs.
+ * Both runtime entry points (Bun in `main.ts`, Deno in
+ * `adapters/deno-main.ts`) build on it.
+ */
+import { SOFTWARE_VERSION, type Clock, type Logger } from "@kiosk/contracts";
+import type { Hono } from "hono";
+import { HttpCentralClient } from "./adapters/central-client-http.ts";
+import { createApp } from "./app.ts";
+import type { EdgeConfig } from "./config.ts";
+import type { AssetSource, DeviceStatusSource } from "./ports.ts";
+import { HealthReporter } from "./services/health-reporter.ts";
+import { HeartbeatSender } from "./services/heartbeat-sender.ts";
+
+/** The runtime-specific parts the core needs. */
+export interface EdgeAdapters {
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly assets: AssetSource;
+  readonly devices: DeviceStatusSource;
+}
+
+/** The edge server's core: its HTTP app and the services to start. */
+export interface EdgeCore {
+  readonly app: Hono;
+  readonly heartbeat: HeartbeatSender;
+  readonly health: HealthReporter;
+}
+
+/** Builds the edge server's core from its config and adapters; starts nothing. */
+export function composeEdge(config: EdgeConfig, adapters: EdgeAdapters): EdgeCore {
+  const { clock, log } = adapters;
+  const startedAtMs = clock.now();
+  const central = new HttpCentralClient({ url: config.central.url, timeoutMs: config.central.requestTimeoutMs });
+  let heartbeat: HeartbeatSender | undefined;
+  const health = new HealthReporter({
+    kioskId: config.kioskId,
+    startedAtMs,
+    clock,
+    devices: adapters.devices,
+    centralUrl: central.url,
+    heartbeat: () => heartbeat?.state ?? { lastHeartbeatAt: null, lastError: null, consecutiveFailures: 0 },
+  });
+  heartbeat = new HeartbeatSender({
+    kioskId: config.kioskId,
+    version: SOFTWARE_VERSION,
+    bootId: crypto.randomUUID(),
+    intervalMs: config.central.heartbeatIntervalMs,
+    startedAtMs,
+    clock,
+    central,
+    status: () => health.status(),
+    log: log.child("heartbeat"),
+  });
+  const app = createApp({ health: () => health.report(), assets: adapters.assets, log: log.child("http") });
+  return { app, heartbeat, health };
+}

@@ -1,0 +1,40 @@
+/**
+ * Composition root of the edge server on Bun: builds the adapters, starts
+ * the services, and stops them in reverse order.
+ */
+import { startAll, stopAll, systemClock, type Clock, type Logger, type Service } from "@kiosk/contracts";
+import { AssetDir } from "./adapters/asset-dir.ts";
+import { BunHttpServer } from "./adapters/bun-http-server.ts";
+import { SimulatedDevices } from "./adapters/simulated-devices.ts";
+import { composeEdge } from "./compose.ts";
+import type { EdgeConfig } from "./config.ts";
+
+/** A running edge server. */
+export interface EdgeRuntime {
+  /** Base URL of the kiosk UI and API. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the edge server; resolves once it listens and its first heartbeat is scheduled. */
+export async function startEdge(config: EdgeConfig, options: { log: Logger; clock?: Clock }): Promise<EdgeRuntime> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log;
+  const core = composeEdge(config, {
+    clock,
+    log,
+    assets: new AssetDir(config.ui.dir),
+    devices: new SimulatedDevices(clock),
+  });
+  const server = new BunHttpServer({ host: config.http.host, port: config.http.port, fetch: core.app.fetch, log: log.child("http") });
+  const services: Service[] = [server, core.heartbeat];
+  await startAll(services, log);
+  log.info("edge server started", { kioskId: config.kioskId, url: server.url, central: config.central.url });
+  return {
+    url: server.url,
+    stop: async () => {
+      await stopAll(services, log);
+      log.info("edge server stopped");
+    },
+  };
+}
