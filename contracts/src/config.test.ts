@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { z } from "zod";
-import { describeConfig, loadConfig, redactConfig, SECRET_PLACEHOLDER } from "./config.ts";
+import { describeConfig, loadConfig, readJsonConfigFile, redactConfig, SECRET_PLACEHOLDER } from "./config.ts";
 import { isKioskError, KioskError } from "./errors.ts";
 
 const schema = z.object({
@@ -110,5 +110,20 @@ describe("redactConfig", () => {
     expect(shown).not.toContain("s3cret");
     expect(shown).toContain(SECRET_PLACEHOLDER);
     expect(config.central.apiToken).toBe("s3cret");
+  });
+});
+
+describe("readJsonConfigFile", () => {
+  test("parses the file's JSON", () => {
+    expect(readJsonConfigFile("/etc/k.json", () => '{"a":1}')).toEqual({ a: 1 });
+  });
+
+  test("names the file when it cannot be read or parsed", () => {
+    const unreadable = () =>
+      readJsonConfigFile("/etc/k.json", () => {
+        throw new Error("ENOENT");
+      });
+    expect(unreadable).toThrow('Cannot read config file "/etc/k.json": ENOENT');
+    expect(() => readJsonConfigFile("/etc/k.json", () => "{nope")).toThrow('Config file "/etc/k.json" is not valid JSON');
   });
 });

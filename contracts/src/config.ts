@@ -284,3 +284,21 @@ export function redactConfig<S extends AnyObject>(schema: S, config: z.output<S>
   }
   return copy;
 }
+
+/**
+ * Reads and parses a JSON config file through `readText` (the caller's file
+ * access), turning both failures into a `config-invalid` error naming the file.
+ */
+export function readJsonConfigFile(path: string, readText: (path: string) => string): unknown {
+  let text: string;
+  try {
+    text = readText(path);
+  } catch (cause) {
+    throw new KioskError("config-invalid", `Cannot read config file "${path}": ${(cause as Error).message}`, { cause });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new KioskError("config-invalid", `Config file "${path}" is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+}

@@ -45,7 +45,7 @@ describe("edge app", () => {
   test("GET /api/health answers 503 when the kiosk is out of service", async () => {
     const res = await app(() => health("out-of-service")).app.request("/api/health");
     expect(res.status).toBe(503);
-    expect((await res.json()).status).toBe("out-of-service");
+    expect(edgeHealthSchema.parse(await res.json()).status).toBe("out-of-service");
   });
 
   test("GET / serves the UI shell with a strict content security policy", async () => {

@@ -4,7 +4,7 @@
  * names an optional JSON file (written by provisioning).
  */
 import { readFileSync } from "node:fs";
-import { describeConfig, kioskIdSchema, KioskError, loadConfig, LOG_LEVELS, type ConfigField, type LogLevel } from "@kiosk/contracts";
+import { describeConfig, kioskIdSchema, loadConfig, readJsonConfigFile, LOG_LEVELS, type ConfigField, type LogLevel } from "@kiosk/contracts";
 import { z } from "zod";
 
 /** Prefix of the edge server's environment variables. */
@@ -45,25 +45,11 @@ export type EdgeConfig = Readonly<z.output<typeof edgeConfigSchema>>;
  */
 export function loadEdgeConfig(env: Readonly<Record<string, string | undefined>>, overrides?: Record<string, unknown>): EdgeConfig {
   const filePath = env[EDGE_CONFIG_FILE_ENV];
-  const file = filePath ? readConfigFile(filePath) : undefined;
+  const file = filePath ? readJsonConfigFile(filePath, (path) => readFileSync(path, "utf8")) : undefined;
   return loadConfig(edgeConfigSchema, EDGE_ENV_PREFIX, { file, env, ...(overrides ? { overrides } : {}) }, [EDGE_CONFIG_FILE_ENV]);
 }
 
 /** Every edge setting, for `./kiosk config` and the README. */
 export function edgeConfigFields(): ConfigField[] {
   return describeConfig(edgeConfigSchema, EDGE_ENV_PREFIX);
-}
-
-function readConfigFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (cause) {
-    throw new KioskError("config-invalid", `Cannot read config file "${path}": ${(cause as Error).message}`, { cause });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new KioskError("config-invalid", `Config file "${path}" is not valid JSON: ${(cause as Error).message}`, { cause });
-  }
 }

@@ -4,7 +4,7 @@
  */
 import { startAll, stopAll, systemClock, type Clock, type Logger, type Service } from "@kiosk/contracts";
 import { AssetDir } from "./adapters/asset-dir.ts";
-import { BunHttpServer } from "./adapters/bun-http-server.ts";
+import { BunHttpServer } from "@kiosk/runtime";
 import { SimulatedDevices } from "./adapters/simulated-devices.ts";
 import { composeEdge } from "./compose.ts";
 import type { EdgeConfig } from "./config.ts";

@@ -1,0 +1,1 @@
+export { BunHttpServer, type BunHttpServerOptions } from "./bun-http-server.ts";
