@@ -4,6 +4,7 @@ export * from "./device-status.ts";
 export * from "./errors.ts";
 export * from "./health.ts";
 export * from "./heartbeat.ts";
+export * from "./id-numbers/index.ts";
 export * from "./kiosk-status.ts";
 export * from "./lifecycle.ts";
 export * from "./log.ts";

@@ -22,7 +22,7 @@ export interface CentralClient {
 
 /** A static file of the kiosk UI. */
 export interface Asset {
-  readonly body: Blob | Uint8Array;
+  readonly body: Uint8Array;
   readonly contentType: string;
 }
 

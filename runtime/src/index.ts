@@ -1,1 +1,2 @@
 export { BunHttpServer, type BunHttpServerOptions } from "./bun-http-server.ts";
+export { processLogger } from "./process-logger.ts";

@@ -4,7 +4,7 @@ import type { CommandEntry } from "../command.ts";
 export const COMMANDS: readonly CommandEntry[] = [
   {
     words: ["demo"],
-    args: "[--edge-port N] [--central-port N] [--data-dir DIR]",
+    args: "[--edge-port N] [--central-port N] [--host ADDR] [--data-dir DIR]",
     summary: "run central and one kiosk on simulated devices; Ctrl-C stops everything",
     load: () => import("./demo.ts"),
   },
@@ -16,7 +16,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     words: ["edge"],
-    args: "[--print-config]",
+    args: "[--print-config] [--no-build-ui]",
     summary: "run the kiosk's edge server (config from KIOSK_EDGE_* variables)",
     load: () => import("./edge.ts"),
   },
@@ -31,5 +31,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     args: "[edge|central] [--markdown]",
     summary: "list every setting with its environment variable and default",
     load: () => import("./config.ts"),
+  },
+  {
+    words: ["idcard", "decode"],
+    args: "FILE",
+    summary: "decode a captured ID-card read reply (hex text or raw bytes) and print the card as JSON",
+    load: () => import("./idcard-decode.ts"),
   },
 ];

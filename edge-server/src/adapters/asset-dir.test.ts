@@ -31,3 +31,9 @@ describe("AssetDir", () => {
     expect(await new AssetDir(join(root, "ui")).get("/missing.js")).toBeUndefined();
   });
 });
+
+describe("AssetDir on folders", () => {
+  test("does not serve a folder as a file", async () => {
+    expect(await new AssetDir(root).get("/ui")).toBeUndefined();
+  });
+});

@@ -1,3 +1,4 @@
+import { readFile, stat } from "node:fs/promises";
 import { resolve, sep } from "node:path";
 import type { Asset, AssetSource } from "../ports.ts";
 
@@ -18,8 +19,9 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Serves files from a folder on disk (the built kiosk UI) with Bun's file
- * API. Paths that would leave the folder are refused.
+ * Serves files from a folder on disk (the built kiosk UI). It uses only
+ * `node:fs`, which Bun and Deno both provide. Paths that would leave the
+ * folder are refused.
  */
 export class AssetDir implements AssetSource {
   readonly #root: string;
@@ -37,9 +39,9 @@ export class AssetDir implements AssetSource {
     }
     const full = resolve(this.#root, `.${decoded}`);
     if (full !== this.#root && !full.startsWith(this.#root + sep)) return undefined;
-    const file = Bun.file(full);
-    if (!(await file.exists())) return undefined;
+    const info = await stat(full).catch(() => undefined);
+    if (!info?.isFile()) return undefined;
     const ext = full.slice(full.lastIndexOf(".") + 1).toLowerCase();
-    return { body: file, contentType: CONTENT_TYPES[ext] ?? "application/octet-stream" };
+    return { body: new Uint8Array(await readFile(full)), contentType: CONTENT_TYPES[ext] ?? "application/octet-stream" };
   }
 }

@@ -1,0 +1,127 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ChildService } from "../child-service.ts";
+import { EXIT, type CliIo } from "../io.ts";
+
+const DEMO_KIOSK_ID = "demo-hall-01-k01";
+
+function port(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new RangeError(`Invalid ${flag} "${value}": expected a port number 1-65535`);
+  return n;
+}
+
+/**
+ * `./kiosk demo`: runs central (embedded SQLite) and one kiosk's edge server
+ * on simulated devices, each as its own process, until Ctrl-C.
+ */
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      "edge-port": { type: "string" },
+      "central-port": { type: "string" },
+      "data-dir": { type: "string" },
+      host: { type: "string" },
+    },
+  });
+  let edgePort: number;
+  let centralPort: number;
+  try {
+    edgePort = port(values["edge-port"], 8600, "--edge-port");
+    centralPort = port(values["central-port"], 8700, "--central-port");
+  } catch (error) {
+    io.err(`${(error as Error).message}\n`);
+    return EXIT.usage;
+  }
+  const host = values.host ?? "127.0.0.1";
+  const dataDir = resolve(io.cwd, values["data-dir"] ?? "var/demo");
+  const logDir = join(dataDir, "logs");
+  mkdirSync(logDir, { recursive: true });
+
+  // The demo always runs on embedded SQLite, whatever the shell has set.
+  const baseEnv = { ...io.env, DATABASE_URL: undefined };
+  const centralUrl = `http://${host}:${centralPort}`;
+  const edgeUrl = `http://${host}:${edgePort}`;
+  const warn = (line: string) => io.err(`${line}\n`);
+  const children: ChildService[] = [];
+  const stopAll = async () => {
+    for (const child of [...children].reverse()) await child.stop();
+  };
+
+  try {
+    io.err("Starting central…\n");
+    children.push(
+      await ChildService.start(
+        {
+          name: "central",
+          args: ["central"],
+          env: {
+            ...baseEnv,
+            KIOSK_CENTRAL_HTTP_HOST: host,
+            KIOSK_CENTRAL_HTTP_PORT: String(centralPort),
+            KIOSK_CENTRAL_DATABASE_SQLITE_PATH: join(dataDir, "central", "central.db"),
+          },
+          readyUrl: `${centralUrl}/api/health`,
+          logDir,
+        },
+        warn,
+      ),
+    );
+    io.err("Starting the kiosk's edge server…\n");
+    children.push(
+      await ChildService.start(
+        {
+          name: "edge",
+          args: ["edge"],
+          env: {
+            ...baseEnv,
+            KIOSK_EDGE_KIOSK_ID: DEMO_KIOSK_ID,
+            KIOSK_EDGE_HTTP_HOST: host,
+            KIOSK_EDGE_HTTP_PORT: String(edgePort),
+            KIOSK_EDGE_UI_DIR: join(dataDir, "ui"),
+            KIOSK_EDGE_CENTRAL_URL: centralUrl,
+            KIOSK_EDGE_CENTRAL_HEARTBEAT_INTERVAL_MS: io.env["KIOSK_EDGE_CENTRAL_HEARTBEAT_INTERVAL_MS"] ?? "5000",
+          },
+          readyUrl: `${edgeUrl}/api/health`,
+          logDir,
+        },
+        warn,
+      ),
+    );
+  } catch (error) {
+    io.err(`Demo failed to start: ${(error as Error).message}\n`);
+    await stopAll();
+    return EXIT.failure;
+  }
+
+  io.out(
+    [
+      "",
+      "Shiming Kiosk demo is running (simulated devices, embedded SQLite).",
+      `  Kiosk UI:         ${edgeUrl}/`,
+      `  Kiosk health:     ${edgeUrl}/api/health`,
+      `  Central console:  ${centralUrl}/`,
+      `  Data and logs:    ${dataDir}`,
+      "Press Ctrl-C to stop.",
+      "",
+    ].join("\n"),
+  );
+
+  const crashed = await Promise.race([
+    new Promise<undefined>((resolve) => io.signal.addEventListener("abort", () => resolve(undefined), { once: true })),
+    ...children.map((child) => child.exited.then(() => child)),
+  ]);
+  // A terminal Ctrl-C reaches the children too; their exit is then expected.
+  if (crashed && !crashed.stopping && !io.signal.aborted) {
+    io.err(`${crashed.name} stopped unexpectedly (exit code ${crashed.exitCode}); see ${crashed.logPath}\n`);
+    await stopAll();
+    return EXIT.failure;
+  }
+  io.err("Stopping…\n");
+  await stopAll();
+  io.err("Demo stopped.\n");
+  return EXIT.ok;
+}

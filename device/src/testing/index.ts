@@ -1,0 +1,3 @@
+export * from "./fake-hid-device.ts";
+export * from "./pty-pair.ts";
+export * from "./wait-for.ts";

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { edgeHealthSchema } from "@kiosk/contracts";
+import { join } from "node:path";
+
+// The `deno` npm package (a dev dependency) installs the binary beside its
+// Node wrapper; the binary itself is run so that signals reach Deno.
+const DENO = join(import.meta.dir, "..", "..", "..", "node_modules", "deno", "deno");
+const ENTRY = join(import.meta.dir, "deno-main.ts");
+
+let proc: ReturnType<typeof Bun.spawn> | undefined;
+afterEach(async () => {
+  if (!proc) return;
+  proc.kill("SIGTERM");
+  const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(5_000).then(() => false)]);
+  if (!exited) proc.kill("SIGKILL");
+  proc = undefined;
+});
+
+// Reads `stream` until `pattern` matches, giving up (and cancelling the read) after `timeoutMs`.
+async function readUntil(stream: ReadableStream<Uint8Array>, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), timeoutMs));
+  for (;;) {
+    const next = await Promise.race([reader.read(), timeout]);
+    if (next === "timeout" || next.done) break;
+    text += decoder.decode(next.value, { stream: true });
+    const match = text.match(pattern);
+    if (match) {
+      reader.releaseLock();
+      return match;
+    }
+  }
+  await reader.cancel();
+  throw new Error(`Deno never printed ${pattern}; output was:\n${text}`);
+}
+
+describe("edge server on Deno", () => {
+  test("serves the same health route as on Bun", async () => {
+    proc = Bun.spawn([DENO, "run", "--no-prompt", "--allow-net", "--allow-read", "--allow-env", ENTRY], {
+      env: {
+        PATH: process.env["PATH"] ?? "",
+        HOME: process.env["HOME"] ?? "/tmp",
+        DENO_NO_UPDATE_CHECK: "1",
+        KIOSK_EDGE_KIOSK_ID: "deno-test-k1",
+        KIOSK_EDGE_HTTP_PORT: "0",
+        KIOSK_EDGE_CENTRAL_URL: "http://127.0.0.1:9",
+        KIOSK_EDGE_CENTRAL_REQUEST_TIMEOUT_MS: "200",
+      },
+      stdout: "pipe",
+      stderr: "inherit",
+    });
+    const [, url] = await readUntil(proc.stdout as ReadableStream<Uint8Array>, /"url":"(http:\/\/[^"]+)"/, 30_000);
+    const res = await fetch(`${url}/api/health`);
+    expect(res.status).toBe(200);
+    const health = edgeHealthSchema.parse(await res.json());
+    expect(health.service).toBe("edge");
+    expect(health.kioskId).toBe("deno-test-k1");
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
+  }, 40_000);
+});

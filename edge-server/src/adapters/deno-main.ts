@@ -1,0 +1,57 @@
+/**
+ * Entry point of the edge server on Deno. It serves the same web-standard
+ * core as the Bun entry point (`main.ts`), which keeps the edge server
+ * portable: a test starts it here and calls its health route.
+ *
+ * Run: `deno run --allow-net --allow-read --allow-env edge-server/src/adapters/deno-main.ts`
+ */
+import { createLogger, jsonLineSink, systemClock } from "@kiosk/contracts";
+import { composeEdge } from "../compose.ts";
+import { loadEdgeConfig } from "../config.ts";
+import { AssetDir } from "./asset-dir.ts";
+import { SimulatedDevices } from "./simulated-devices.ts";
+
+// The few Deno APIs used here, declared so the file type-checks without Deno's types.
+declare const Deno: {
+  env: { toObject(): Record<string, string> };
+  stdout: { writeSync(bytes: Uint8Array): number };
+  serve(
+    options: { hostname: string; port: number; onListen?: (address: { hostname: string; port: number }) => void },
+    handler: (request: Request) => Response | Promise<Response>,
+  ): { finished: Promise<void>; shutdown(): Promise<void> };
+  addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
+  exit(code: number): never;
+};
+
+const config = loadEdgeConfig(Deno.env.toObject());
+const encoder = new TextEncoder();
+const log = createLogger({
+  ns: "edge",
+  level: config.log.level,
+  fields: { kioskId: config.kioskId, runtime: "deno" },
+  sink: jsonLineSink((line) => Deno.stdout.writeSync(encoder.encode(line))),
+});
+const core = composeEdge(config, {
+  clock: systemClock,
+  log,
+  assets: new AssetDir(config.ui.dir),
+  devices: new SimulatedDevices(systemClock),
+});
+const server = Deno.serve(
+  {
+    hostname: config.http.host,
+    port: config.http.port,
+    onListen: ({ hostname, port }) => log.info("listening", { url: `http://${hostname}:${port}` }),
+  },
+  core.app.fetch,
+);
+await core.heartbeat.start();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, () => {
+    void core.heartbeat.stop().then(() => server.shutdown());
+  });
+}
+await server.finished;
+log.info("edge server stopped");
+// The signal listeners would keep Deno alive after the server has finished.
+Deno.exit(0);

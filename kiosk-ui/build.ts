@@ -1,0 +1,32 @@
+/**
+ * Builds the kiosk UI into a folder the edge server serves: `index.html`
+ * plus one bundled, minified script.
+ */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+
+/** The files written, relative to `outDir`. */
+export interface UiBuild {
+  readonly files: readonly string[];
+}
+
+/**
+ * Bundles `src/index.html` and what it loads into `outDir`, replacing the
+ * folder's previous contents.
+ *
+ * @throws {Error} listing the bundler's messages when the build fails.
+ */
+export async function buildUi(outDir: string): Promise<UiBuild> {
+  rmSync(outDir, { recursive: true, force: true });
+  const result = await Bun.build({
+    entrypoints: [join(import.meta.dir, "src", "index.html")],
+    outdir: outDir,
+    target: "browser",
+    minify: true,
+    define: { "process.env.NODE_ENV": '"production"' },
+  });
+  if (!result.success) {
+    throw new Error(`Cannot build the kiosk UI: ${result.logs.map((log) => log.message).join("; ")}`);
+  }
+  return { files: result.outputs.map((output) => output.path.slice(outDir.length + 1)) };
+}

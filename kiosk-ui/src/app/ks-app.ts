@@ -1,0 +1,102 @@
+import { DEVICE_STATES, KIOSK_STATUSES, type EdgeHealth } from "@kiosk/contracts";
+import { LitElement, css, html } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import "../components/ks-lang-toggle.ts";
+import "../components/ks-status-bar.ts";
+import { HealthController } from "../controllers/health-controller.ts";
+import { fetchHealth } from "../data/health.ts";
+import { htmlLang, t, type Lang } from "../i18n.ts";
+import "../screens/ks-screen-insert-card.ts";
+import "../screens/ks-screen-out-of-service.ts";
+import type { OutOfServiceReason } from "../screens/ks-screen-out-of-service.ts";
+import { tokens } from "../styles/tokens.ts";
+
+const HEALTH_POLL_MS = 5_000;
+
+function outOfServiceReason(health: EdgeHealth | undefined, reachable: boolean): OutOfServiceReason | undefined {
+  if (!reachable) return "server";
+  if (!health || health.status !== KIOSK_STATUSES.outOfService) return undefined;
+  return health.devices.idcardReader.state !== DEVICE_STATES.ready ? "reader" : "camera";
+}
+
+/** The kiosk UI shell: header, the current step, and the status bar. */
+@customElement("ks-app")
+export class KsApp extends LitElement {
+  static override styles = [
+    tokens,
+    css`
+      :host {
+        display: grid;
+        grid-template-rows: auto 1fr auto;
+        height: 100vh;
+        background: var(--ks-color-page);
+      }
+      header {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: var(--ks-space);
+        padding: 16px var(--ks-space);
+        background: var(--ks-color-brand);
+        color: var(--ks-color-brand-ink);
+      }
+      header h1 {
+        margin: 0;
+        font-size: 32px;
+      }
+      header p {
+        margin: 4px 0 0;
+        font-size: var(--ks-text-small);
+      }
+      main {
+        overflow: auto;
+      }
+      .starting {
+        display: grid;
+        place-items: center;
+        height: 100%;
+        font-size: var(--ks-text-body);
+      }
+    `,
+  ];
+
+  @state() private accessor _lang: Lang = "zh";
+  private readonly _health = new HealthController(this, { fetchHealth, intervalMs: HEALTH_POLL_MS });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener("ks-lang-change", (event) => {
+      this._lang = event.detail.lang;
+      document.documentElement.lang = htmlLang(this._lang);
+    });
+  }
+
+  override render() {
+    const { health, reachable } = this._health;
+    const lang = this._lang;
+    return html`
+      <header>
+        <div>
+          <h1>${t(lang, "app.title")}</h1>
+          <p>${t(lang, "app.subtitle")}</p>
+        </div>
+        <ks-lang-toggle .locale=${lang}></ks-lang-toggle>
+      </header>
+      <main aria-live="polite">${this._screen(health, reachable)}</main>
+      <ks-status-bar .locale=${lang} kiosk-id=${health?.kioskId ?? ""} ?online=${reachable && (health?.central.consecutiveFailures ?? 0) === 0}></ks-status-bar>
+    `;
+  }
+
+  private _screen(health: EdgeHealth | undefined, reachable: boolean) {
+    const reason = outOfServiceReason(health, reachable);
+    if (reason) return html`<ks-screen-out-of-service .locale=${this._lang} reason=${reason}></ks-screen-out-of-service>`;
+    if (!health) return html`<div class="starting" role="status">${t(this._lang, "starting.title")}</div>`;
+    return html`<ks-screen-insert-card .locale=${this._lang}></ks-screen-insert-card>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ks-app": KsApp;
+  }
+}
