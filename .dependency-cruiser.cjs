@@ -94,11 +94,11 @@ module.exports = {
       to: { dependencyTypes: ["core"] },
     },
     {
-      name: "device-libraries-in-transport-only",
-      comment: "serialport, node-hid and bun:* are adapters: only device/src/transport may use them",
+      name: "device-libraries-in-adapters-only",
+      comment: "serialport, node-hid, sharp and bun:* are adapters: only device/src/transport and adapters/ folders may use them",
       severity: "error",
-      from: { path: "^device/src/", pathNot: ["^device/src/transport/", ...TEST_CODE] },
-      to: { path: ["/node_modules/(serialport|@serialport|node-hid)/", "^bun:"] },
+      from: { path: "^device/src/", pathNot: ["^device/src/transport/", "^device/src/.+/adapters/", ...TEST_CODE] },
+      to: { path: ["/node_modules/(serialport|@serialport|node-hid|sharp)/", "^bun:"] },
     },
     {
       name: "edge-hono-in-http-layer-only",
@@ -113,6 +113,13 @@ module.exports = {
       severity: "error",
       from: { path: "^edge-server/src/", pathNot: ["^edge-server/src/(adapters/|store/|main\\.ts$)", ...TEST_CODE] },
       to: { path: "^bun(:|$)" },
+    },
+    {
+      name: "edge-face-libraries-in-adapters-only",
+      comment: "the face engine (human, face-api, tfjs) and image codecs are adapters behind the FaceEngine port",
+      severity: "error",
+      from: { path: "^edge-server/src/", pathNot: ["^edge-server/src/adapters/", ...TEST_CODE] },
+      to: { path: "/node_modules/(@vladmandic|@tensorflow|sharp)/" },
     },
     {
       name: "edge-domain-is-pure",
