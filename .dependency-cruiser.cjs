@@ -61,6 +61,7 @@ module.exports = {
         pathNot: [
           "^$1/",
           `^(${WORKSPACES})/src/index\\.ts$`,
+          `^(${WORKSPACES})/src/adapters\\.ts$`,
           `^(${WORKSPACES})/src/testing/index\\.ts$`,
           "^edge-server/src/config\\.ts$",
           "^kiosk-ui/build\\.ts$",
