@@ -10,4 +10,6 @@ export * from "./lifecycle.ts";
 export * from "./log.ts";
 export * from "./problem.ts";
 export * from "./redact.ts";
+export * from "./upstream.ts";
+export * from "./verification-result.ts";
 export * from "./version.ts";
