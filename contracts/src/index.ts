@@ -10,6 +10,7 @@ export * from "./lifecycle.ts";
 export * from "./log.ts";
 export * from "./problem.ts";
 export * from "./redact.ts";
+export * from "./signing.ts";
 export * from "./upstream.ts";
 export * from "./verification-result.ts";
 export * from "./version.ts";
