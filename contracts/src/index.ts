@@ -11,6 +11,7 @@ export * from "./log.ts";
 export * from "./problem.ts";
 export * from "./redact.ts";
 export * from "./signing.ts";
+export * from "./sync-down.ts";
 export * from "./upstream.ts";
 export * from "./verification-result.ts";
 export * from "./version.ts";
