@@ -34,8 +34,12 @@ export const ERROR_CODES = {
   "store-failed": { status: 500, retryable: true },
   /** A required system program or package is missing. */
   "missing-dependency": { status: 500, retryable: false },
+  /** A card photo cannot be decoded (corrupt, unsupported, or no licensed WLT decoder); reading the card again will not help. */
+  "photo-undecodable": { status: 422, retryable: false },
   /** An unexpected failure; this is a bug. */
   "internal": { status: 500, retryable: false },
+  /** The kiosk's local storage budget is exhausted: new results are refused (fail closed) until space returns. */
+  "store-full": { status: 507, retryable: true },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 /** Union of every error code. */

@@ -9,6 +9,64 @@ export const problemSummarySchema = z.object({
   at: z.iso.datetime(),
 });
 
+/** Levels of the kiosk's local storage against its budget. */
+export const STORAGE_LEVELS = {
+  /** Below the soft watermark. */
+  ok: "ok",
+  /** Above the soft watermark: still accepting results, a technician should look. */
+  soft: "soft",
+  /** Above the hard watermark or the filesystem is nearly full: new results are refused (fail closed). */
+  hard: "hard",
+} as const;
+
+/** One of {@linkcode STORAGE_LEVELS}. */
+export type StorageLevel = (typeof STORAGE_LEVELS)[keyof typeof STORAGE_LEVELS];
+
+/** The kiosk's store-and-forward queue of results for central. */
+export const outboxHealthSchema = z.object({
+  /** Results not yet acknowledged by a verified central receipt. */
+  backlog: z.number().int().nonnegative(),
+  /** Seconds since the oldest unacknowledged result was saved (kiosk clock); null when the backlog is empty. */
+  oldestPendingAgeS: z.number().nonnegative().nullable(),
+  /** Results central refused; kept on the kiosk for investigation, never resent automatically. */
+  quarantined: z.number().int().nonnegative(),
+  /** Kiosk clock when central last acknowledged results. */
+  lastAckAt: z.iso.datetime().nullable(),
+  /** The last failure to deliver a batch, cleared on success. */
+  lastError: problemSummarySchema.nullable(),
+  consecutiveFailures: z.number().int().nonnegative(),
+  /** Local storage use, measured from the database files and the filesystem's free space. */
+  storage: z.object({
+    level: z.enum(Object.values(STORAGE_LEVELS) as [StorageLevel, ...StorageLevel[]]),
+    /** False when new results are refused; `reason` then says why. */
+    acceptingResults: z.boolean(),
+    reason: z.string().nullable(),
+    usedBytes: z.number().int().nonnegative(),
+    budgetBytes: z.number().int().positive(),
+    freeBytes: z.number().int().nonnegative(),
+  }),
+});
+
+/** Health of the store-and-forward queue. */
+export type OutboxHealth = z.infer<typeof outboxHealthSchema>;
+
+/** The kiosk's offline copy of its hall's matters and the card blocklist. */
+export const syncDownHealthSchema = z.object({
+  /** Central's change-log position the cache has reached. */
+  cursor: z.number().int().nonnegative(),
+  /** Kiosk clock at the last pull that reached the end of central's changes; null before the first. */
+  lastCompleteAt: z.iso.datetime().nullable(),
+  /** Seconds since `lastCompleteAt`; null before the first complete pull. */
+  cacheAgeS: z.number().nonnegative().nullable(),
+  openMatters: z.number().int().nonnegative(),
+  blocklisted: z.number().int().nonnegative(),
+  /** The last failed pull, cleared on success. */
+  lastError: problemSummarySchema.nullable(),
+});
+
+/** Health of the sync-down cache. */
+export type SyncDownHealth = z.infer<typeof syncDownHealthSchema>;
+
 export const edgeHealthSchema = z.object({
   service: z.literal("edge"),
   status: kioskStatusSchema,
@@ -25,6 +83,10 @@ export const edgeHealthSchema = z.object({
     lastError: problemSummarySchema.nullable(),
     consecutiveFailures: z.number().int().nonnegative(),
   }),
+  /** Store-and-forward of results; absent until the kiosk storage is wired in. */
+  outbox: outboxHealthSchema.optional(),
+  /** Sync-down of matters and the blocklist; absent until wired in. */
+  syncDown: syncDownHealthSchema.optional(),
 });
 
 /** The edge server's health report. */

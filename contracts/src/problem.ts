@@ -36,7 +36,9 @@ const TITLES: Record<ErrorCode, string> = {
   "device-unavailable": "Device unavailable",
   "store-failed": "Storage failure",
   "missing-dependency": "Missing dependency",
+  "photo-undecodable": "Card photo cannot be decoded",
   "internal": "Internal error",
+  "store-full": "Storage full",
 };
 
 /**

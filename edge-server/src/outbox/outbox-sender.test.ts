@@ -1,0 +1,316 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { generateSigner, importVerifyKey, MAX_BATCH_BYTES, sha256Hex } from "@kiosk/contracts";
+import { FetchUpstreamClient } from "../adapters/upstream-client-fetch.ts";
+import { KIOSK_ID, openTestStore, sampleResult, type TestStore } from "../store/testing/store-fixtures.ts";
+import { OutboxSender } from "./outbox-sender.ts";
+import { FakeCentral } from "./testing/fake-central.ts";
+
+interface Setup {
+  t: TestStore;
+  central: FakeCentral;
+  sender: OutboxSender;
+  /** Advances the fake clock by `ms` and waits for any attempt it started. */
+  run(ms?: number): Promise<void>;
+  /** The delay until the next scheduled attempt. */
+  nextDelay(): number | null;
+}
+
+let current: Setup | undefined;
+afterEach(async () => {
+  await current?.sender.stop();
+  await current?.central.stop();
+  current?.t.dispose();
+  current = undefined;
+});
+
+async function setup(options: { random?: () => number; withKey?: boolean } = {}): Promise<Setup> {
+  const t = await openTestStore();
+  const receiptSigner = await generateSigner();
+  const central = await FakeCentral.start({ receiptSigner, kioskPublicKey: t.signer.publicKey });
+  const sender = new OutboxSender({
+    repository: t.outbox,
+    upstream: new FetchUpstreamClient({ url: central.url, timeoutMs: 10_000 }),
+    signer: t.signer,
+    central: options.withKey === false ? undefined : { keyId: receiptSigner.keyId, key: await importVerifyKey(receiptSigner.publicKey) },
+    clock: t.clock,
+    log: t.log,
+    random: options.random ?? (() => 0.5),
+    maxRecords: 500,
+    maxBytes: MAX_BATCH_BYTES,
+    backoff: { baseMs: 1_000, capMs: 60_000 },
+    idlePollMs: 60_000,
+  });
+  t.store.onAppend(() => sender.notify());
+  current = {
+    t,
+    central,
+    sender,
+    async run(ms = 0) {
+      await t.clock.advance(ms);
+      await sender.whenIdle();
+    },
+    nextDelay() {
+      const at = sender.state.nextAttemptAtMs;
+      return at === null ? null : at - t.clock.now();
+    },
+  };
+  return current;
+}
+
+async function saveResults(t: TestStore, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await t.store.saveResult(sampleResult());
+}
+
+async function states(t: TestStore, seqs: number[]): Promise<string[]> {
+  const state = t.db.query<{ state: string }, [number]>("SELECT o.state FROM outbox o JOIN records r ON r.id = o.record_id WHERE r.epoch = 1 AND r.seq = ?");
+  return seqs.map((seq) => state.get(seq)?.state ?? "missing");
+}
+
+describe("OutboxSender against a real HTTP central", () => {
+  test("sends a signed gzip batch and acknowledges only after verifying the receipt", async () => {
+    const { t, central, sender, run } = await setup();
+    await saveResults(t, 3);
+    await sender.start();
+    await run();
+    expect(central.batches).toHaveLength(1);
+    const batch = central.batches[0]!;
+    expect(batch.path).toBe(`/api/v1/kiosks/${KIOSK_ID}/batches`);
+    expect(batch.headers.get("content-encoding")).toBe("gzip");
+    expect(batch.headers.get("idempotency-key")).toBe(`${KIOSK_ID}:1:1-3`);
+    expect(batch.headers.get("x-kiosk-key-id")).toBe(t.signer.keyId);
+    expect(batch.signatureValid).toBe(true);
+    expect(batch.body.records.map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(batch.body.records[0]?.signature).toBe((await t.store.readRecord(1, 1))!.signature);
+    expect(await states(t, [1, 2, 3])).toEqual(["acked", "acked", "acked"]);
+    expect(t.outbox.stats()).toMatchObject({ backlog: 0, quarantined: 0, lastAckAtMs: t.clock.now() });
+    const stored = t.db.query("SELECT ack_through, batch_digest FROM receipts").all();
+    expect(stored).toEqual([{ ack_through: 3, batch_digest: batch.digest }]);
+    expect(sender.state).toMatchObject({ lastError: null, consecutiveFailures: 0 });
+  });
+
+  test("a captive portal's HTTP 200 page never counts as an acknowledgement", async () => {
+    const { t, central, sender, run } = await setup();
+    central.respond = () => new Response("<html><body>Welcome to Hall Wi-Fi, please log in</body></html>", { headers: { "Content-Type": "text/html" } });
+    await saveResults(t, 2);
+    await sender.start();
+    await run();
+    expect(central.batches).toHaveLength(1);
+    expect(await states(t, [1, 2])).toEqual(["pending", "pending"]);
+    expect(sender.state.lastError).toMatchObject({ code: "central-rejected" });
+    expect(sender.state.lastError?.message).toContain("not JSON");
+    central.respond = undefined;
+    await run(500);
+    expect(await states(t, [1, 2])).toEqual(["acked", "acked"]);
+  });
+
+  test("a receipt signed by another key, forged under central's key id, for another digest or beyond the kiosk's records is refused", async () => {
+    const { t, central, sender, run } = await setup({ random: () => 0 });
+    const stranger = await generateSigner();
+    const reply = async (receipt: Awaited<ReturnType<FakeCentral["receipt"]>>) =>
+      Response.json({ ackThrough: receipt.ackThrough, results: [{ seq: 1, status: "accepted" }, { seq: 2, status: "accepted" }], gaps: [], receipt });
+    const variants: Array<[string, FakeCentral["respond"]]> = [
+      ["another key", async (b, c) => reply(await c.receipt({ kioskId: KIOSK_ID, epoch: 1, ackThrough: 2, batchDigest: b.digest }, stranger))],
+      ["forged key id", async (b, c) => reply(await c.receipt({ kioskId: KIOSK_ID, epoch: 1, ackThrough: 2, batchDigest: b.digest }, stranger, (await generateSigner()).keyId))],
+      ["forged signature", async (b, c) => {
+        const good = await c.receipt({ kioskId: KIOSK_ID, epoch: 1, ackThrough: 2, batchDigest: b.digest });
+        const forged = await c.receipt({ kioskId: KIOSK_ID, epoch: 1, ackThrough: 2, batchDigest: b.digest }, stranger, good.keyId);
+        return reply(forged);
+      }],
+      ["another digest", async (b, c) => reply(await c.receipt({ kioskId: KIOSK_ID, epoch: 1, ackThrough: 2, batchDigest: await sha256Hex(new TextEncoder().encode(b.json)) }))],
+      ["another kiosk", async (b, c) => reply(await c.receipt({ kioskId: "hall-7-k2", epoch: 1, ackThrough: 2, batchDigest: b.digest }))],
+      ["beyond the kiosk's records", async (b, c) => reply(await c.receipt({ kioskId: KIOSK_ID, epoch: 1, ackThrough: 99, batchDigest: b.digest }))],
+    ];
+    await saveResults(t, 2);
+    await sender.start();
+    for (const [name, respond] of variants) {
+      central.respond = respond;
+      await run();
+      expect({ name, states: await states(t, [1, 2]) }).toEqual({ name, states: ["pending", "pending"] });
+      expect(sender.state.lastError?.message).toContain("not a valid receipt");
+    }
+    expect(central.batches).toHaveLength(variants.length);
+    expect(t.records.some((r) => r.level === "error" && r.msg.includes("integrity alarm"))).toBe(true);
+    central.respond = undefined;
+    await run();
+    expect(await states(t, [1, 2])).toEqual(["acked", "acked"]);
+  });
+
+  test("backs off exponentially with full jitter from 1 s to 60 s, forever", async () => {
+    const { t, central, sender, run, nextDelay } = await setup({ random: () => 0.5 });
+    central.respond = () => new Response("busy", { status: 503 });
+    await saveResults(t, 1);
+    await sender.start();
+    await run();
+    const delays: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const delay = nextDelay()!;
+      delays.push(delay);
+      await run(delay);
+    }
+    expect(delays).toEqual([500, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+    expect(sender.state.consecutiveFailures).toBe(10);
+    expect(central.batches).toHaveLength(10);
+    expect(t.records.filter((r) => r.msg === "cannot deliver results to central; will retry")).toHaveLength(1);
+  });
+
+  test("the jitter comes from the injected random source", async () => {
+    const values = [0.1, 0.9, 0];
+    const { t, central, sender, run, nextDelay } = await setup({ random: () => values.shift() ?? 0 });
+    central.respond = () => new Response("busy", { status: 502 });
+    await saveResults(t, 1);
+    await sender.start();
+    await run();
+    const delays: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      delays.push(nextDelay()!);
+      await run(delays[i]);
+    }
+    expect(delays).toEqual([100, 1_800, 0]);
+  });
+
+  test("honours Retry-After, even against a nudge, then delivers", async () => {
+    const { t, central, sender, run, nextDelay } = await setup({ random: () => 0.5 });
+    central.respond = () => new Response("slow down", { status: 429, headers: { "Retry-After": "120" } });
+    await saveResults(t, 1);
+    await sender.start();
+    await run();
+    expect(nextDelay()).toBe(120_000);
+    central.respond = undefined;
+    sender.nudge();
+    expect(nextDelay()).toBe(120_000);
+    await run(119_999);
+    expect(central.batches).toHaveLength(1);
+    await run(1);
+    expect(central.batches).toHaveLength(2);
+    expect(await states(t, [1])).toEqual(["acked"]);
+  });
+
+  test("a nudge (network back) tries at once instead of waiting out the back-off", async () => {
+    const { t, central, sender, run, nextDelay } = await setup({ random: () => 0.99 });
+    central.respond = () => new Response("down", { status: 503 });
+    await saveResults(t, 1);
+    await sender.start();
+    for (let i = 0; i < 5; i++) await run(nextDelay() ?? 0);
+    expect(nextDelay()).toBeGreaterThan(15_000);
+    central.respond = undefined;
+    sender.nudge();
+    await run();
+    expect(await states(t, [1])).toEqual(["acked"]);
+    expect(sender.state.consecutiveFailures).toBe(0);
+  });
+
+  test("quarantines a record central refuses and moves on; a conflict raises an integrity alarm", async () => {
+    const { t, central, sender, run } = await setup();
+    central.reject.set(2, "bad-schema");
+    central.reject.set(3, "conflict");
+    await saveResults(t, 4);
+    await sender.start();
+    await run();
+    expect(await states(t, [1, 2, 3, 4])).toEqual(["acked", "quarantined", "quarantined", "acked"]);
+    expect((await t.store.readRecord(1, 2))?.rejectReason).toBe("bad-schema");
+    expect((await t.store.readRecord(1, 3))?.rejectReason).toBe("conflict");
+    expect(t.outbox.stats()).toMatchObject({ backlog: 0, quarantined: 2 });
+    const alarm = t.records.find((r) => r.level === "error" && r.msg.includes("integrity alarm"));
+    expect(alarm).toMatchObject({ epoch: 1, seqs: [3] });
+    await saveResults(t, 1);
+    await run();
+    expect(await states(t, [5])).toEqual(["acked"]);
+  });
+
+  test("drains a backlog back-to-back in batches of at most 500 records", async () => {
+    const { t, central, sender, run } = await setup();
+    await saveResults(t, 1_100);
+    const startedAt = t.clock.now();
+    await sender.start();
+    await run();
+    expect(central.batches.map((b) => b.body.records.length)).toEqual([500, 500, 100]);
+    expect(central.batches.map((b) => b.headers.get("idempotency-key"))).toEqual([`${KIOSK_ID}:1:1-500`, `${KIOSK_ID}:1:501-1000`, `${KIOSK_ID}:1:1001-1100`]);
+    expect(t.clock.now()).toBe(startedAt);
+    expect(t.outbox.stats().backlog).toBe(0);
+    expect(central.ackThrough(1)).toBe(1_100);
+  });
+
+  test("a batch holds at most 1 MiB of JSON", async () => {
+    const { t, central, sender, run } = await setup();
+    for (let i = 0; i < 6; i++) {
+      await t.store.appendRecord({ eventId: crypto.randomUUID(), kind: "test-blob", schemaVersion: 1, body: JSON.stringify({ blob: "x".repeat(200_000) }) });
+    }
+    await sender.start();
+    await run();
+    expect(central.batches.map((b) => b.body.records.length)).toEqual([5, 1]);
+    for (const b of central.batches) expect(new TextEncoder().encode(b.json).length).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+    expect(central.batches[0]!.raw.length).toBeLessThan(100_000);
+    expect(t.outbox.stats().backlog).toBe(0);
+  });
+
+  test("keeps one batch in flight, whatever nudges and new records arrive meanwhile", async () => {
+    const { t, central, sender, run } = await setup();
+    await saveResults(t, 2);
+    const release = central.hold();
+    const arrived = central.nextArrival();
+    await sender.start();
+    await t.clock.advance(0);
+    await arrived;
+    sender.nudge();
+    sender.nudge();
+    sender.notify();
+    await saveResults(t, 2);
+    await t.clock.advance(5_000);
+    expect(central.batches).toHaveLength(1);
+    expect(central.inFlight).toBe(1);
+    release();
+    await sender.whenIdle();
+    await run();
+    expect(central.maxInFlight).toBe(1);
+    expect(central.batches.map((b) => b.body.records.map((r) => r.seq))).toEqual([[1, 2], [3, 4]]);
+    expect(await states(t, [1, 2, 3, 4])).toEqual(["acked", "acked", "acked", "acked"]);
+  });
+
+  test("a batch refused as a whole is halved until the record at fault is alone, which is quarantined", async () => {
+    const { t, central, sender, run } = await setup({ random: () => 0 });
+    central.respond = (b) =>
+      b.body.records.some((r) => r.seq === 3) ? new Response(JSON.stringify({ title: "Bad request" }), { status: 400 }) : undefined;
+    await saveResults(t, 5);
+    await sender.start();
+    for (let i = 0; i < 20 && t.outbox.stats().backlog > 0; i++) await run();
+    expect(await states(t, [1, 2, 3, 4, 5])).toEqual(["acked", "acked", "quarantined", "acked", "acked"]);
+    expect((await t.store.readRecord(1, 3))?.rejectReason).toBe("refused-400");
+    expect(central.settledSeqs(1)).toEqual([1, 2, 4, 5]);
+  });
+
+  test("a record whose body cannot be decrypted is sent with its signed header so central settles it", async () => {
+    const { t, central, sender, run } = await setup();
+    await saveResults(t, 2);
+    t.db.run("UPDATE records SET body_sealed = (SELECT body_sealed FROM records WHERE seq = 2) WHERE seq = 1");
+    central.reject.set(1, "body-digest-mismatch");
+    await sender.start();
+    await run();
+    expect(central.batches[0]?.body.records[0]).toMatchObject({ seq: 1, body: "" });
+    expect(await states(t, [1, 2])).toEqual(["quarantined", "acked"]);
+    expect(t.records.some((r) => r.level === "error" && r.msg.includes("cannot be decrypted"))).toBe(true);
+  });
+
+  test("without central's key nothing is sent and the health report says why", async () => {
+    const { t, central, sender, run } = await setup({ withKey: false });
+    await saveResults(t, 1);
+    await sender.start();
+    await run(600_000);
+    expect(central.batches).toHaveLength(0);
+    expect(sender.state.lastError).toMatchObject({ code: "config-invalid" });
+    expect(t.outbox.stats().backlog).toBe(1);
+  });
+
+  test("stop abandons the request in flight and leaves its records pending", async () => {
+    const { t, central, sender } = await setup();
+    await saveResults(t, 2);
+    const release = central.hold();
+    const arrived = central.nextArrival();
+    await sender.start();
+    await t.clock.advance(0);
+    await arrived;
+    await sender.stop();
+    release();
+    expect(await states(t, [1, 2])).toEqual(["pending", "pending"]);
+    expect(t.clock.pendingCount).toBe(0);
+  });
+});

@@ -1,0 +1,342 @@
+/**
+ * The store-and-forward sender: delivers pending records to central, one
+ * batch in flight, oldest first, and marks them acknowledged only after
+ * verifying central's signed receipt.
+ */
+import {
+  batchIdempotencyKey,
+  batchPath,
+  isKioskError,
+  redactText,
+  sha256Hex,
+  type Clock,
+  type Logger,
+  type Service,
+  type Signer,
+  type TimerId,
+} from "@kiosk/contracts";
+import { fullJitterDelayMs, retryAfterMs, type BackoffPolicy } from "./backoff.ts";
+import type { CentralKey } from "./central-key.ts";
+import { encodeBatch } from "./encode-batch.ts";
+import { gzip } from "./gzip.ts";
+import type { OutboxRepository, PendingBatch } from "./outbox-repository.ts";
+import { checkBatchResponse, planSettlement } from "./receipt-check.ts";
+import { signedRequestHeaders } from "./signed-request.ts";
+import type { UpstreamClient, UpstreamResponse } from "./upstream-client.ts";
+
+/** Dependencies and settings of {@linkcode OutboxSender}. */
+export interface OutboxSenderDeps {
+  readonly repository: OutboxRepository;
+  readonly upstream: UpstreamClient;
+  /** The kiosk's key; it signs each request. */
+  readonly signer: Signer;
+  /** Central's receipt key. Without it nothing is sent, since no receipt could be verified. */
+  readonly central: CentralKey | undefined;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Source of numbers in [0, 1) for jitter; defaults to `Math.random`. */
+  readonly random?: () => number;
+  /** Most records per batch (≤ `MAX_BATCH_RECORDS`). */
+  readonly maxRecords: number;
+  /** Most bytes of a batch's JSON before compression (≤ `MAX_BATCH_BYTES`). */
+  readonly maxBytes: number;
+  readonly backoff: BackoffPolicy;
+  /** Time between checks for pending records when nothing signals new work, in milliseconds. */
+  readonly idlePollMs: number;
+}
+
+/** The last failure, as the health report shows it. */
+export interface SenderError {
+  readonly code: string;
+  readonly message: string;
+  readonly at: string;
+}
+
+/** What the sender knows about delivery, for the health report. */
+export interface OutboxSenderState {
+  readonly lastError: SenderError | null;
+  readonly consecutiveFailures: number;
+  /** When the next attempt is scheduled (kiosk clock), or null while one runs or none is scheduled. */
+  readonly nextAttemptAtMs: number | null;
+  readonly inFlight: boolean;
+}
+
+type Outcome =
+  | { readonly kind: "empty" }
+  | { readonly kind: "progress" }
+  | { readonly kind: "failed"; readonly code: string; readonly message: string; readonly retryAfterMs: number };
+
+const failed = (code: string, message: string, retryAfter = 0): Outcome => ({ kind: "failed", code, message, retryAfterMs: retryAfter });
+
+// Statuses that mean "this batch, as sent, will never be taken": shrink it to isolate the record at fault.
+const REFUSED_BATCH_STATUSES = new Set([400, 413, 422]);
+
+/**
+ * Sends pending records to central.
+ *
+ * - One batch in flight; the oldest pending records of one (kiosk, epoch)
+ *   first, at most `maxRecords` records or `maxBytes` of JSON, gzip-compressed,
+ *   with an `Idempotency-Key` and the kiosk's request signature.
+ * - Drains back-to-back while records are pending; otherwise waits for
+ *   {@linkcode OutboxSender.notify} (new record), {@linkcode OutboxSender.nudge}
+ *   (network back) or the idle poll.
+ * - On failure retries forever with exponential back-off and full jitter,
+ *   never sooner than central's `Retry-After`.
+ * - Records are acknowledged only after the receipt verifies
+ *   (`receipt-check.ts`). A record central refuses is quarantined on its own
+ *   and the queue moves on; a batch refused as a whole (400, 413, 422) is
+ *   halved until the record at fault is alone, then that record is quarantined.
+ */
+export class OutboxSender implements Service {
+  readonly name = "outbox-sender";
+  readonly #deps: OutboxSenderDeps;
+  readonly #random: () => number;
+  #running = false;
+  #timer: TimerId | undefined;
+  #pass: Promise<void> | undefined;
+  #abort: AbortController | undefined;
+  #again = false;
+  #failures = 0;
+  #lastError: SenderError | null = null;
+  #notBeforeMs = 0;
+  #nextAttemptAtMs: number | null = null;
+  #limit: number;
+
+  constructor(deps: OutboxSenderDeps) {
+    this.#deps = deps;
+    this.#random = deps.random ?? Math.random;
+    this.#limit = deps.maxRecords;
+  }
+
+  /** The sender's state, for the health report. */
+  get state(): OutboxSenderState {
+    return {
+      lastError: this.#lastError,
+      consecutiveFailures: this.#failures,
+      nextAttemptAtMs: this.#nextAttemptAtMs,
+      inFlight: this.#pass !== undefined,
+    };
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    if (!this.#deps.central) {
+      this.#lastError = {
+        code: "config-invalid",
+        message: "Central's public key (sync.centralPublicKey) is not configured: results are kept on the kiosk but not sent",
+        at: new Date(this.#deps.clock.now()).toISOString(),
+      };
+      this.#deps.log.error(this.#lastError.message);
+      return;
+    }
+    this.#schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#clearTimer();
+    this.#abort?.abort(new Error("outbox sender stopped"));
+    await this.#pass;
+  }
+
+  /**
+   * Tries at once (the network is back, or a heartbeat got through), skipping
+   * any back-off but not central's `Retry-After`. During an attempt, another
+   * follows it.
+   */
+  nudge(): void {
+    if (!this.#running || !this.#deps.central) return;
+    if (this.#pass) {
+      this.#again = true;
+      return;
+    }
+    this.#schedule(Math.max(0, this.#notBeforeMs - this.#deps.clock.now()));
+  }
+
+  /** Signals a new pending record: sends it soon unless the sender is backing off. */
+  notify(): void {
+    if (!this.#running || !this.#deps.central) return;
+    if (this.#pass) {
+      this.#again = true;
+      return;
+    }
+    if (this.#failures === 0) this.#schedule(0);
+  }
+
+  /** Resolves when no attempt is running (for orderly shutdown and tests). */
+  async whenIdle(): Promise<void> {
+    while (this.#pass) await this.#pass;
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) this.#deps.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#nextAttemptAtMs = null;
+  }
+
+  #schedule(delayMs: number): void {
+    if (!this.#running) return;
+    this.#clearTimer();
+    this.#nextAttemptAtMs = this.#deps.clock.now() + delayMs;
+    this.#timer = this.#deps.clock.setTimeout(() => {
+      this.#timer = undefined;
+      this.#nextAttemptAtMs = null;
+      if (this.#pass || !this.#running) return;
+      this.#pass = this.#drain().finally(() => {
+        this.#pass = undefined;
+      });
+    }, delayMs);
+  }
+
+  async #drain(): Promise<void> {
+    const { clock, log } = this.#deps;
+    let delayMs: number;
+    for (;;) {
+      this.#again = false;
+      let outcome: Outcome;
+      try {
+        outcome = await this.#sendOne();
+      } catch (error) {
+        if (!this.#running) return;
+        outcome = isKioskError(error)
+          ? failed(error.code, error.message)
+          : failed("internal", `Unexpected failure while sending a batch: ${(error as Error).message}`);
+        if (!isKioskError(error)) log.error("unexpected failure in the outbox sender", { error });
+      }
+      if (!this.#running) return;
+      if (outcome.kind === "progress") {
+        if (this.#failures > 0) log.info("central takes batches again", { failures: this.#failures });
+        this.#failures = 0;
+        this.#lastError = null;
+        this.#notBeforeMs = 0;
+        continue;
+      }
+      if (outcome.kind === "empty") {
+        if (this.#again) continue;
+        this.#failures = 0;
+        this.#lastError = null;
+        delayMs = this.#deps.idlePollMs;
+        break;
+      }
+      this.#failures += 1;
+      if (this.#failures === 1 || this.#lastError?.code !== outcome.code) {
+        log.warn("cannot deliver results to central; will retry", { code: outcome.code, reason: outcome.message });
+      }
+      this.#lastError = { code: outcome.code, message: outcome.message, at: new Date(clock.now()).toISOString() };
+      this.#notBeforeMs = clock.now() + outcome.retryAfterMs;
+      delayMs = Math.max(fullJitterDelayMs(this.#failures, this.#deps.backoff, this.#random), outcome.retryAfterMs);
+      break;
+    }
+    this.#schedule(delayMs);
+  }
+
+  async #sendOne(): Promise<Outcome> {
+    const { repository, upstream, signer, clock, log } = this.#deps;
+    const central = this.#deps.central as CentralKey;
+    const pending = await repository.nextBatch(this.#limit);
+    if (!pending) return { kind: "empty" };
+    const { json, records } = encodeBatch(pending, this.#deps.maxBytes);
+    const first = records[0]?.seq ?? 0;
+    const last = records[records.length - 1]?.seq ?? 0;
+    for (const seq of pending.unreadable) {
+      if (seq >= first && seq <= last) {
+        log.error("integrity alarm: a saved record's body cannot be decrypted; sending its signed header so central settles it", {
+          epoch: pending.epoch,
+          seq,
+        });
+      }
+    }
+    const body = await gzip(new TextEncoder().encode(json));
+    const batchDigest = await sha256Hex(body);
+    const path = batchPath(pending.kioskId);
+    const idempotencyKey = batchIdempotencyKey(pending.kioskId, pending.epoch, first, last);
+    const headers = {
+      "Content-Type": "application/json",
+      "Content-Encoding": "gzip",
+      Accept: "application/json",
+      ...(await signedRequestHeaders(signer, { method: "POST", path, idempotencyKey, body })),
+    };
+    const controller = new AbortController();
+    this.#abort = controller;
+    let response: UpstreamResponse;
+    try {
+      response = await upstream.send({ method: "POST", path, headers, body }, controller.signal);
+    } finally {
+      this.#abort = undefined;
+    }
+    const now = clock.now();
+    const what = `batch ${pending.epoch}/${first}-${last}`;
+    const { status } = response;
+    if (status === 408 || status === 429 || status >= 500) {
+      return failed("central-unreachable", `Central answered ${status} to ${what}: try again later`, retryAfterMs(response.retryAfter, now));
+    }
+    if (REFUSED_BATCH_STATUSES.has(status)) return this.#refused(pending, records.map((r) => r.seq), response);
+    if (status < 200 || status >= 300) {
+      return failed("central-rejected", `Central refused ${what} with ${status}`, retryAfterMs(response.retryAfter, now));
+    }
+    const check = await checkBatchResponse(
+      response.text,
+      { kioskId: pending.kioskId, epoch: pending.epoch, batchDigest, lastSeq: repository.lastSeq(pending.kioskId, pending.epoch) },
+      central,
+    );
+    if (!check.ok) {
+      if (check.integrity) log.error("integrity alarm: central's signed receipt contradicts the kiosk", { epoch: pending.epoch, reason: check.reason });
+      return failed("central-rejected", `Central's reply to ${what} is not a valid receipt: ${check.reason}`);
+    }
+    const plan = planSettlement(
+      records.map((r) => r.seq),
+      check.response,
+    );
+    if (plan.conflicts.length > 0) {
+      log.error("integrity alarm: central holds different content for these records (conflict); quarantined", {
+        epoch: pending.epoch,
+        seqs: plan.conflicts,
+      });
+    }
+    for (const q of plan.quarantined) {
+      if (q.reason !== "conflict") log.warn("central refused a record; quarantined", { epoch: pending.epoch, seq: q.seq, reason: q.reason });
+    }
+    if (check.response.gaps.length > 0) log.warn("central reports missing records", { epoch: pending.epoch, gaps: check.response.gaps });
+    if (plan.acked.length === 0 && plan.quarantined.length === 0) {
+      return failed(
+        "central-rejected",
+        `Central's receipt for ${what} settles none of its records (ackThrough ${check.response.receipt.ackThrough}): they stay pending`,
+      );
+    }
+    repository.settle({
+      kioskId: pending.kioskId,
+      epoch: pending.epoch,
+      acked: plan.acked,
+      quarantined: plan.quarantined,
+      receipt: check.response.receipt,
+      atMs: now,
+    });
+    this.#limit = this.#deps.maxRecords;
+    log.debug(() => `${what}: ${plan.acked.length} acknowledged, ${plan.quarantined.length} quarantined`);
+    return { kind: "progress" };
+  }
+
+  #refused(pending: PendingBatch, seqs: readonly number[], response: UpstreamResponse): Outcome {
+    const what = `batch ${pending.epoch}/${seqs[0]}-${seqs[seqs.length - 1]}`;
+    if (seqs.length > 1) {
+      this.#limit = Math.max(1, Math.floor(seqs.length / 2));
+      return failed(
+        "central-rejected",
+        `Central refused ${what} with ${response.status}: retrying with at most ${this.#limit} records to find the one it refuses`,
+      );
+    }
+    const seq = seqs[0] as number;
+    this.#deps.repository.settle({
+      kioskId: pending.kioskId,
+      epoch: pending.epoch,
+      acked: [],
+      quarantined: [{ seq, reason: `refused-${response.status}`, message: redactText(response.text).slice(0, 500) || null }],
+      receipt: null,
+      atMs: this.#deps.clock.now(),
+    });
+    this.#deps.log.warn("central refused a one-record batch; quarantined", { epoch: pending.epoch, seq, status: response.status });
+    this.#limit = this.#deps.maxRecords;
+    return { kind: "progress" };
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * Sync-down: pulls the hall's matters and the card blocklist from central
+ * into the kiosk's encrypted cache, so the journey works offline.
+ */
+import {
+  fromBase64Url,
+  isKioskError,
+  KioskError,
+  syncPath,
+  syncPayloadSchema,
+  syncResponseSchema,
+  syncSigningInput,
+  verifySignature,
+  type Clock,
+  type Logger,
+  type Matter,
+  type Service,
+  type Signer,
+  type SyncDownHealth,
+  type SyncPayload,
+  type TimerId,
+} from "@kiosk/contracts";
+import { fullJitterDelayMs, retryAfterMs, type BackoffPolicy } from "../outbox/backoff.ts";
+import type { CentralKey } from "../outbox/central-key.ts";
+import { signedRequestHeaders } from "../outbox/signed-request.ts";
+import type { UpstreamClient } from "../outbox/upstream-client.ts";
+import type { BlocklistEntry, SyncCache } from "./sync-cache.ts";
+
+/** Dependencies and settings of {@linkcode SyncDownClient}. */
+export interface SyncDownClientDeps {
+  readonly kioskId: string;
+  readonly cache: SyncCache;
+  readonly upstream: UpstreamClient;
+  /** The kiosk's key; it signs each pull. */
+  readonly signer: Signer;
+  /** Central's key. Without it no page can be verified, so none is pulled (the cache still answers). */
+  readonly central: CentralKey | undefined;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Source of numbers in [0, 1) for jitter; defaults to `Math.random`. */
+  readonly random?: () => number;
+  /** Time between pulls, in milliseconds. */
+  readonly pullIntervalMs: number;
+  /** Retry timing after a failed pull. */
+  readonly backoff: BackoffPolicy;
+}
+
+/** Thrown inside a pull to carry central's `Retry-After`. */
+class PullError extends KioskError {
+  readonly retryAfterMs: number;
+  constructor(code: "central-unreachable" | "central-rejected", message: string, retryAfter = 0) {
+    super(code, message);
+    this.retryAfterMs = retryAfter;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Pulls `GET /api/v1/kiosks/{kioskId}/sync?cursor=N` at start, every
+ * `pullIntervalMs` and on {@linkcode SyncDownClient.nudge}, following pages
+ * until one is `complete`. Each request is signed like a batch (idempotency
+ * key `sync:{cursor}`, digest of the empty body); each page is applied only
+ * after central's signature over the exact payload text verifies and the
+ * page continues from the kiosk's cursor. A failed pull is retried with
+ * back-off; the cached data keeps answering meanwhile.
+ */
+export class SyncDownClient implements Service {
+  readonly name = "sync-down";
+  readonly #deps: SyncDownClientDeps;
+  readonly #random: () => number;
+  #running = false;
+  #timer: TimerId | undefined;
+  #pass: Promise<void> | undefined;
+  #abort: AbortController | undefined;
+  #again = false;
+  #failures = 0;
+  #notBeforeMs = 0;
+  #lastError: SyncDownHealth["lastError"] = null;
+
+  constructor(deps: SyncDownClientDeps) {
+    this.#deps = deps;
+    this.#random = deps.random ?? Math.random;
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    if (!this.#deps.central) {
+      this.#lastError = {
+        code: "config-invalid",
+        message: "Central's public key (sync.centralPublicKey) is not configured: matters and the blocklist are not updated",
+        at: new Date(this.#deps.clock.now()).toISOString(),
+      };
+      this.#deps.log.error(this.#lastError.message);
+      return;
+    }
+    this.#schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer !== undefined) this.#deps.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#abort?.abort(new Error("sync-down stopped"));
+    await this.#pass;
+  }
+
+  /** Pulls at once (network back, or an operator asked), but not before central's `Retry-After`. */
+  nudge(): void {
+    if (!this.#running || !this.#deps.central) return;
+    if (this.#pass) {
+      this.#again = true;
+      return;
+    }
+    this.#schedule(Math.max(0, this.#notBeforeMs - this.#deps.clock.now()));
+  }
+
+  /** Resolves when no pull is running (for orderly shutdown and tests). */
+  async whenIdle(): Promise<void> {
+    while (this.#pass) await this.#pass;
+  }
+
+  /**
+   * Open matters of the hall naming `cardNumber` as a person, from the
+   * cache (works offline).
+   */
+  pendingMatters(cardNumber: string): Promise<Matter[]> {
+    return this.#deps.cache.pendingMatters(cardNumber);
+  }
+
+  /** Whether `cardNumber` is on the cached blocklist, and why. */
+  blocklistEntry(cardNumber: string): Promise<BlocklistEntry> {
+    return this.#deps.cache.blocklistEntry(cardNumber);
+  }
+
+  /** True when `cardNumber` is on the cached blocklist. */
+  async isBlocklisted(cardNumber: string): Promise<boolean> {
+    return (await this.#deps.cache.blocklistEntry(cardNumber)).listed;
+  }
+
+  /** The cache's state for the health report; `cacheAgeS` is the time since the last complete pull. */
+  health(): SyncDownHealth {
+    const state = this.#deps.cache.state();
+    const counts = this.#deps.cache.counts();
+    const now = this.#deps.clock.now();
+    const last = state.lastCompleteAtMs;
+    return {
+      cursor: state.cursor,
+      lastCompleteAt: last === null ? null : new Date(last).toISOString(),
+      cacheAgeS: last === null ? null : Math.max(0, Math.round((now - last) / 1000)),
+      openMatters: counts.openMatters,
+      blocklisted: counts.blocklisted,
+      lastError: this.#lastError,
+    };
+  }
+
+  #schedule(delayMs: number): void {
+    if (!this.#running) return;
+    if (this.#timer !== undefined) this.#deps.clock.clearTimeout(this.#timer);
+    this.#timer = this.#deps.clock.setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#pass || !this.#running) return;
+      this.#pass = this.#run().finally(() => {
+        this.#pass = undefined;
+      });
+    }, delayMs);
+  }
+
+  async #run(): Promise<void> {
+    const { clock, log } = this.#deps;
+    let delayMs: number;
+    for (;;) {
+      this.#again = false;
+      try {
+        await this.#pullToEnd();
+        if (this.#failures > 0) log.info("sync-down works again", { failures: this.#failures });
+        this.#failures = 0;
+        this.#lastError = null;
+        this.#notBeforeMs = 0;
+        if (this.#again && this.#running) continue;
+        delayMs = this.#deps.pullIntervalMs;
+      } catch (error) {
+        if (!this.#running) return;
+        const code = isKioskError(error) ? error.code : "internal";
+        const message = error instanceof Error ? error.message : String(error);
+        const retryAfter = error instanceof PullError ? error.retryAfterMs : 0;
+        this.#failures += 1;
+        if (this.#failures === 1 || this.#lastError?.code !== code) log.warn("sync-down pull failed; will retry", { code, reason: message });
+        if (!isKioskError(error)) log.error("unexpected failure in sync-down", { error });
+        this.#lastError = { code, message, at: new Date(clock.now()).toISOString() };
+        this.#notBeforeMs = clock.now() + retryAfter;
+        // Back off, but never wait longer than a regular pull would, nor less than central asked.
+        delayMs = Math.max(Math.min(this.#deps.pullIntervalMs, fullJitterDelayMs(this.#failures, this.#deps.backoff, this.#random)), retryAfter);
+      }
+      break;
+    }
+    this.#schedule(delayMs);
+  }
+
+  async #pullToEnd(): Promise<void> {
+    const { cache, log } = this.#deps;
+    let resetDone = false;
+    for (;;) {
+      const state = cache.state();
+      const payload = await this.#fetchPage(state.cursor);
+      if (state.hallId !== null && payload.hallId !== state.hallId) {
+        if (resetDone) throw new PullError("central-rejected", `Central keeps changing this kiosk's hall ("${payload.hallId}")`);
+        // The kiosk moved: the cached matters belong to the old hall, and the
+        // cursor's changes were for it; start over for the new hall.
+        log.warn("the kiosk's hall changed; rebuilding the sync-down cache", { from: state.hallId, to: payload.hallId });
+        cache.reset();
+        resetDone = true;
+        continue;
+      }
+      if (!payload.complete && payload.toCursor <= payload.fromCursor) {
+        throw new PullError("central-rejected", `Central's sync page at cursor ${payload.fromCursor} is incomplete but does not advance`);
+      }
+      await cache.applyPage(payload, this.#deps.clock.now());
+      log.debug(() => `applied sync page ${payload.fromCursor}→${payload.toCursor}${payload.complete ? " (complete)" : ""}`);
+      if (payload.complete) return;
+      if (!this.#running) return;
+    }
+  }
+
+  async #fetchPage(cursor: number): Promise<SyncPayload> {
+    const { upstream, signer, kioskId, clock } = this.#deps;
+    const central = this.#deps.central as CentralKey;
+    const path = `${syncPath(kioskId)}?cursor=${cursor}`;
+    const headers = {
+      Accept: "application/json",
+      ...(await signedRequestHeaders(signer, { method: "GET", path, idempotencyKey: `sync:${cursor}`, body: EMPTY })),
+    };
+    const controller = new AbortController();
+    this.#abort = controller;
+    let response;
+    try {
+      response = await upstream.send({ method: "GET", path, headers }, controller.signal);
+    } finally {
+      this.#abort = undefined;
+    }
+    const { status } = response;
+    if (status === 408 || status === 429 || status >= 500) {
+      throw new PullError("central-unreachable", `Central answered ${status} to a sync pull: try again later`, retryAfterMs(response.retryAfter, clock.now()));
+    }
+    if (status < 200 || status >= 300) {
+      throw new PullError("central-rejected", `Central refused the sync pull at cursor ${cursor} with ${status}`, retryAfterMs(response.retryAfter, clock.now()));
+    }
+    return verifySyncPage(response.text, { kioskId, cursor }, central);
+  }
+}
+
+/**
+ * Parses central's reply to a sync pull and verifies it: signed by central's
+ * key over the exact payload text, for this kiosk, continuing from `cursor`.
+ *
+ * @throws {KioskError} `central-rejected` saying what does not check out.
+ */
+export async function verifySyncPage(text: string, expected: { kioskId: string; cursor: number }, central: CentralKey): Promise<SyncPayload> {
+  const refuse = (reason: string): never => {
+    throw new PullError("central-rejected", `Central's sync page is not acceptable: ${reason}`);
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return refuse("the reply is not JSON (a captive portal or proxy may have answered)");
+  }
+  const envelope = syncResponseSchema.safeParse(json);
+  if (!envelope.success) return refuse("the reply does not match the sync response contract");
+  const { payload, keyId, signature } = envelope.data;
+  if (keyId !== central.keyId) return refuse(`it is signed by key "${keyId}", not central's key "${central.keyId}"`);
+  if (!(await verifySignature(central.key, fromBase64Url(signature), syncSigningInput(keyId, payload)))) {
+    return refuse("its signature does not verify with central's key");
+  }
+  let inner: unknown;
+  try {
+    inner = JSON.parse(payload);
+  } catch {
+    return refuse("the signed payload is not JSON");
+  }
+  const parsed = syncPayloadSchema.safeParse(inner);
+  if (!parsed.success) return refuse(`the signed payload does not match the contract (${parsed.error.issues[0]?.path.join(".") || "payload"})`);
+  if (parsed.data.kioskId !== expected.kioskId) return refuse(`it is for kiosk "${parsed.data.kioskId}"`);
+  if (parsed.data.fromCursor !== expected.cursor) return refuse(`it starts at cursor ${parsed.data.fromCursor}, not ${expected.cursor} (a replayed page?)`);
+  if (parsed.data.toCursor < parsed.data.fromCursor) return refuse("its cursor goes backwards");
+  return parsed.data;
+}
