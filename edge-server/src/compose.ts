@@ -8,7 +8,7 @@ import type { Hono } from "hono";
 import { HttpCentralClient } from "./adapters/central-client-http.ts";
 import { createApp } from "./app.ts";
 import type { EdgeConfig } from "./config.ts";
-import type { AssetSource, DeviceStatusSource } from "./ports.ts";
+import type { AssetSource, DeviceStatusSource, StorageStatus } from "./ports.ts";
 import { HealthReporter } from "./services/health-reporter.ts";
 import { HeartbeatSender } from "./services/heartbeat-sender.ts";
 
@@ -18,6 +18,8 @@ export interface EdgeAdapters {
   readonly log: Logger;
   readonly assets: AssetSource;
   readonly devices: DeviceStatusSource;
+  /** The kiosk's local storage (store-and-forward), where the runtime provides one. */
+  readonly storage?: { status(): StorageStatus; nudge(): void };
 }
 
 /** The edge server's core: its HTTP app and the services to start. */
@@ -29,7 +31,7 @@ export interface EdgeCore {
 
 /** Builds the edge server's core from its config and adapters; starts nothing. */
 export function composeEdge(config: EdgeConfig, adapters: EdgeAdapters): EdgeCore {
-  const { clock, log } = adapters;
+  const { clock, log, storage } = adapters;
   const startedAtMs = clock.now();
   const central = new HttpCentralClient({ url: config.central.url, timeoutMs: config.central.requestTimeoutMs });
   let heartbeat: HeartbeatSender | undefined;
@@ -40,6 +42,7 @@ export function composeEdge(config: EdgeConfig, adapters: EdgeAdapters): EdgeCor
     devices: adapters.devices,
     centralUrl: central.url,
     heartbeat: () => heartbeat?.state ?? { lastHeartbeatAt: null, lastError: null, consecutiveFailures: 0 },
+    ...(storage ? { storage: () => storage.status() } : {}),
   });
   heartbeat = new HeartbeatSender({
     kioskId: config.kioskId,
@@ -51,6 +54,7 @@ export function composeEdge(config: EdgeConfig, adapters: EdgeAdapters): EdgeCor
     central,
     status: () => health.status(),
     log: log.child("heartbeat"),
+    ...(storage ? { onCentralReachable: () => storage.nudge() } : {}),
   });
   const app = createApp({ health: () => health.report(), assets: adapters.assets, log: log.child("http") });
   return { app, heartbeat, health };

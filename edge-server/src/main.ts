@@ -8,6 +8,7 @@ import { BunHttpServer } from "@kiosk/runtime";
 import { SimulatedDevices } from "./adapters/simulated-devices.ts";
 import { composeEdge } from "./compose.ts";
 import type { EdgeConfig } from "./config.ts";
+import { openKioskStorage } from "./store/open-kiosk-storage.ts";
 
 /** A running edge server. */
 export interface EdgeRuntime {
@@ -20,14 +21,16 @@ export interface EdgeRuntime {
 export async function startEdge(config: EdgeConfig, options: { log: Logger; clock?: Clock }): Promise<EdgeRuntime> {
   const clock = options.clock ?? systemClock;
   const log = options.log;
+  const storage = await openKioskStorage(config, { clock, log });
   const core = composeEdge(config, {
     clock,
     log,
     assets: new AssetDir(config.ui.dir),
     devices: new SimulatedDevices(clock),
+    storage,
   });
   const server = new BunHttpServer({ host: config.http.host, port: config.http.port, fetch: core.app.fetch, log: log.child("http") });
-  const services: Service[] = [server, core.heartbeat];
+  const services: Service[] = [...storage.services, server, core.heartbeat];
   await startAll(services, log);
   log.info("edge server started", { kioskId: config.kioskId, url: server.url, central: config.central.url });
   return {

@@ -8,15 +8,19 @@ const devices = (reader: DeviceStatus, camera: DeviceStatus): DevicesStatus => (
 
 describe("kioskStatus", () => {
   test("is ok when every device is ready and central answers", () => {
-    expect(kioskStatus(devices(ready, ready), 0)).toBe("ok");
+    expect(kioskStatus({ devices: devices(ready, ready), centralFailures: 0, acceptingResults: true })).toBe("ok");
   });
 
   test("is degraded when only central is failing", () => {
-    expect(kioskStatus(devices(ready, ready), 3)).toBe("degraded");
+    expect(kioskStatus({ devices: devices(ready, ready), centralFailures: 3, acceptingResults: true })).toBe("degraded");
+  });
+
+  test("is out of service when storage refuses new results", () => {
+    expect(kioskStatus({ devices: devices(ready, ready), centralFailures: 0, acceptingResults: false })).toBe("out-of-service");
   });
 
   test("is out of service when the reader or the camera is not ready", () => {
-    expect(kioskStatus(devices({ ...ready, state: "unavailable" }, ready), 0)).toBe("out-of-service");
-    expect(kioskStatus(devices(ready, { ...ready, state: "starting" }), 0)).toBe("out-of-service");
+    expect(kioskStatus({ devices: devices({ ...ready, state: "unavailable" }, ready), centralFailures: 0, acceptingResults: true })).toBe("out-of-service");
+    expect(kioskStatus({ devices: devices(ready, { ...ready, state: "starting" }), centralFailures: 0, acceptingResults: true })).toBe("out-of-service");
   });
 });

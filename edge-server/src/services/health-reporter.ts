@@ -1,6 +1,6 @@
 import { SOFTWARE_VERSION, type Clock, type EdgeHealth } from "@kiosk/contracts";
 import { kioskStatus } from "../domain/kiosk-status.ts";
-import type { DeviceStatusSource } from "../ports.ts";
+import type { DeviceStatusSource, StorageStatus } from "../ports.ts";
 import type { HeartbeatState } from "./heartbeat-sender.ts";
 
 /** Dependencies of {@linkcode HealthReporter}. */
@@ -11,6 +11,8 @@ export interface HealthReporterDeps {
   readonly devices: DeviceStatusSource;
   readonly centralUrl: string;
   readonly heartbeat: () => HeartbeatState;
+  /** The kiosk's local storage, where the runtime has one (Bun); absent on Deno. */
+  readonly storage?: () => StorageStatus;
 }
 
 /** Assembles the edge server's health report from its parts. */
@@ -24,13 +26,15 @@ export class HealthReporter {
   /** The kiosk's overall status and its devices, as heartbeats carry them. */
   status(): Pick<EdgeHealth, "status" | "devices"> {
     const devices = this.#deps.devices.snapshot();
-    return { status: kioskStatus(devices, this.#deps.heartbeat().consecutiveFailures), devices };
+    const acceptingResults = this.#deps.storage?.().acceptingResults ?? true;
+    return { status: kioskStatus({ devices, centralFailures: this.#deps.heartbeat().consecutiveFailures, acceptingResults }), devices };
   }
 
   /** The full report served at `GET /api/health`. */
   report(): EdgeHealth {
     const { clock, startedAtMs } = this.#deps;
     const heartbeat = this.#deps.heartbeat();
+    const storage = this.#deps.storage?.();
     return {
       service: "edge",
       ...this.status(),
@@ -39,6 +43,7 @@ export class HealthReporter {
       startedAt: new Date(startedAtMs).toISOString(),
       uptimeS: Math.max(0, Math.round((clock.now() - startedAtMs) / 1000)),
       central: { url: this.#deps.centralUrl, ...heartbeat },
+      ...(storage ? { outbox: storage.outbox, syncDown: storage.syncDown } : {}),
     };
   }
 }

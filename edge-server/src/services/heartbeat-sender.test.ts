@@ -25,6 +25,7 @@ function setup() {
   const clock = new FakeClock(Date.parse(at));
   const central = new FakeCentral();
   const { log, records } = captureLogger("info");
+  const reachable: number[] = [];
   const sender = new HeartbeatSender({
     kioskId: "hall-1-k1",
     version: "0.1.0",
@@ -35,8 +36,9 @@ function setup() {
     central,
     status: () => ({ status: "ok", devices }),
     log,
+    onCentralReachable: () => reachable.push(clock.now()),
   });
-  return { clock, central, sender, records };
+  return { clock, central, sender, records, reachable };
 }
 
 describe("HeartbeatSender", () => {
@@ -53,7 +55,7 @@ describe("HeartbeatSender", () => {
   });
 
   test("records failures, logs them once, and recovers", async () => {
-    const { clock, central, sender, records } = setup();
+    const { clock, central, sender, records, reachable } = setup();
     central.failWith = new KioskError("central-unreachable", "Cannot reach central");
     await sender.start();
     await clock.advance(60_000);
@@ -65,6 +67,7 @@ describe("HeartbeatSender", () => {
     expect(sender.state.consecutiveFailures).toBe(0);
     expect(sender.state.lastError).toBeNull();
     expect(records.some((r) => r.msg === "central reachable again")).toBe(true);
+    expect(reachable).toEqual([Date.parse(at) + 90_000]);
     await sender.stop();
   });
 

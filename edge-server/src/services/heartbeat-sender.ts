@@ -31,6 +31,8 @@ export interface HeartbeatSenderDeps {
   /** The kiosk's current status and devices, read at each beat. */
   readonly status: () => { status: KioskStatus; devices: DevicesStatus };
   readonly log: Logger;
+  /** Called when central answers again after failures (the network is back): other senders can try at once. */
+  readonly onCentralReachable?: () => void;
 }
 
 /**
@@ -91,7 +93,10 @@ export class HeartbeatSender implements Service {
     this.#inFlight = controller;
     try {
       const ack = await central.sendHeartbeat(heartbeat, controller.signal);
-      if (this.#state.consecutiveFailures > 0) log.info("central reachable again", { failures: this.#state.consecutiveFailures });
+      if (this.#state.consecutiveFailures > 0) {
+        log.info("central reachable again", { failures: this.#state.consecutiveFailures });
+        this.#deps.onCentralReachable?.();
+      }
       this.#state = { lastHeartbeatAt: ack.receivedAt, lastError: null, consecutiveFailures: 0 };
       log.debug(() => `heartbeat ${heartbeat.seq} stored by central`);
     } catch (error) {
