@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { waitFor } from "@kiosk/device/testing";
+import { existsSync, lstatSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CliIo } from "../io.ts";
+import { run as read } from "./idcard-read.ts";
+import { run } from "./idcard-simulate.ts";
+
+let dir = "";
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "kiosk-idcard-simulate-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function fakeIo(signal = new AbortController().signal): { io: CliIo; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: dir, signal }, out, err };
+}
+
+describe("./kiosk idcard simulate", () => {
+  test("serves the demo card on LINK until Ctrl-C, then removes LINK; idcard read gets the card", async () => {
+    const controller = new AbortController();
+    const { io, out, err } = fakeIo(controller.signal);
+    const serving = run(["--port", "reader-link", "--no-pacing"], io);
+    await waitFor(() => out.length > 0 || err.length > 0, { timeoutMs: 5000, message: () => err.join("") });
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^Simulated ID-card reader ready on .*reader-link: demo card "resident-zhou-mingyuan\.json" \(resident\) on the reader, pacing off, rereads; Ctrl-C stops it\n$/);
+    expect(lstatSync(join(dir, "reader-link")).isSymbolicLink()).toBe(true);
+
+    const reading = fakeIo();
+    expect(await read(["--port", join(dir, "reader-link"), "--timeout-ms", "5000"], reading.io)).toBe(0);
+    expect(JSON.parse(reading.out[0] ?? "").card).toMatchObject({ cardType: "resident", name: "周明远", idNumber: "110105199203140374" });
+
+    controller.abort(new Error("received SIGINT"));
+    expect(await serving).toBe(0);
+    expect(existsSync(join(dir, "reader-link"))).toBe(false);
+  });
+
+  test("usage and input errors exit 2 with a message", async () => {
+    await writeFile(join(dir, "plain-file"), "x");
+    await writeFile(join(dir, "bad-card.json"), JSON.stringify({ cardType: "resident" }));
+    await writeFile(join(dir, "bad-faults.json"), JSON.stringify([{ fault: "explode" }]));
+    const cases: [string[], RegExp][] = [
+      [[], /Missing --port LINK/],
+      [["--port", "plain-file"], /exists and is not a symlink/],
+      [["--port", "x", "--baud", "fast"], /Invalid --baud "fast"/],
+      [["--port", "x", "--card", "missing.json"], /ENOENT|no such file/i],
+      [["--port", "x", "--card", "bad-card.json"], /Invalid card file/],
+      [["--port", "x", "--faults", "bad-faults.json"], /Invalid fault script: step 0: unknown fault "explode"/],
+      [["--port", "x", "--nope"], /Unknown option/],
+    ];
+    for (const [args, message] of cases) {
+      const { io, out, err } = fakeIo();
+      expect(await run(args, io)).toBe(2);
+      expect(out).toEqual([]);
+      expect(err.join("")).toMatch(message);
+    }
+  });
+});
