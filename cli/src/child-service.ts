@@ -12,12 +12,23 @@ export interface ChildSpec {
   /** The `./kiosk` subcommand and its arguments. */
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** URL that answers 2xx once the service is ready. */
-  readonly readyUrl: string;
+  /** Resolves to true once the service is ready (see {@linkcode httpReady}). */
+  readonly ready: () => Promise<boolean>;
+  /** What `ready` waits for, for messages. */
+  readonly readyWhat: string;
   readonly logDir: string;
 }
 
 const CLI_MAIN = join(import.meta.dir, "main.ts");
+
+/** A readiness check: the URL answers with a 2xx status. */
+export function httpReady(url: string): () => Promise<boolean> {
+  return () =>
+    fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      (response) => response.ok,
+      () => false,
+    );
+}
 
 /** A child service started by {@linkcode startChild}. */
 export class ChildService {
@@ -45,7 +56,7 @@ export class ChildService {
   }
 
   /**
-   * Starts the child and waits until `readyUrl` answers.
+   * Starts the child and waits until it is ready.
    * @throws {Error} naming the log file when the child exits or is not ready within `timeoutMs`.
    */
   static async start(spec: ChildSpec, onWarning: (line: string) => void, timeoutMs = 30_000): Promise<ChildService> {
@@ -56,14 +67,10 @@ export class ChildService {
         await child.#done;
         throw new Error(`${spec.name} exited with code ${child.exitCode} while starting; see ${child.logPath}`);
       }
-      const ok = await fetch(spec.readyUrl, { signal: AbortSignal.timeout(1000) }).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) return child;
+      if (await spec.ready()) return child;
       if (Date.now() > deadline) {
         await child.stop();
-        throw new Error(`${spec.name} did not become ready at ${spec.readyUrl} within ${timeoutMs} ms; see ${child.logPath}`);
+        throw new Error(`${spec.name} was not ready (${spec.readyWhat}) within ${timeoutMs} ms; see ${child.logPath}`);
       }
       await Bun.sleep(100);
     }

@@ -1,7 +1,8 @@
-import { mkdirSync } from "node:fs";
+import { DEMO_CARDS_DIR } from "@kiosk/device";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ChildService } from "../child-service.ts";
+import { ChildService, httpReady } from "../child-service.ts";
 import { EXIT, type CliIo } from "../io.ts";
 
 const DEMO_KIOSK_ID = "demo-hall-01-k01";
@@ -14,8 +15,9 @@ function port(value: string | undefined, fallback: number, flag: string): number
 }
 
 /**
- * `./kiosk demo`: runs central (embedded SQLite) and one kiosk's edge server
- * on simulated devices, each as its own process, until Ctrl-C.
+ * `./kiosk demo`: runs central (embedded SQLite), a simulated ID-card reader
+ * on a pty, and one kiosk's edge server reading it through the real serial
+ * stack with a replayed camera, each as its own process, until Ctrl-C.
  */
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -64,7 +66,23 @@ export async function run(args: string[], io: CliIo): Promise<number> {
             KIOSK_CENTRAL_HTTP_PORT: String(centralPort),
             KIOSK_CENTRAL_DATABASE_SQLITE_PATH: join(dataDir, "central", "central.db"),
           },
-          readyUrl: `${centralUrl}/api/health`,
+          ready: httpReady(`${centralUrl}/api/health`),
+          readyWhat: `${centralUrl}/api/health answers`,
+          logDir,
+        },
+        warn,
+      ),
+    );
+    io.err("Starting the simulated ID-card reader…\n");
+    const readerLink = join(dataDir, "reader-tty");
+    children.push(
+      await ChildService.start(
+        {
+          name: "reader",
+          args: ["idcard", "simulate", "--port", readerLink],
+          env: baseEnv,
+          ready: async () => existsSync(readerLink),
+          readyWhat: `${readerLink} exists`,
           logDir,
         },
         warn,
@@ -84,8 +102,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
             KIOSK_EDGE_UI_DIR: join(dataDir, "ui"),
             KIOSK_EDGE_CENTRAL_URL: centralUrl,
             KIOSK_EDGE_CENTRAL_HEARTBEAT_INTERVAL_MS: io.env["KIOSK_EDGE_CENTRAL_HEARTBEAT_INTERVAL_MS"] ?? "5000",
+            KIOSK_EDGE_DEVICES_READER_SERIAL_PATH: readerLink,
+            KIOSK_EDGE_DEVICES_CAMERA_SOURCE: "replay",
+            KIOSK_EDGE_DEVICES_CAMERA_REPLAY_PATH: DEMO_CARDS_DIR,
+            KIOSK_EDGE_SYNC_DB_PATH: join(dataDir, "edge", "kiosk.db"),
+            KIOSK_EDGE_SYNC_DATA_KEY_FILE: join(dataDir, "edge", "keys", "data.key"),
+            KIOSK_EDGE_SYNC_SIGNING_KEY_FILE: join(dataDir, "edge", "keys", "signing.key"),
           },
-          readyUrl: `${edgeUrl}/api/health`,
+          ready: httpReady(`${edgeUrl}/api/health`),
+          readyWhat: `${edgeUrl}/api/health answers`,
           logDir,
         },
         warn,
@@ -100,7 +125,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   io.out(
     [
       "",
-      "Shiming Kiosk demo is running (simulated devices, embedded SQLite).",
+      "Shiming Kiosk demo is running (simulated reader on a pty, replayed camera, embedded SQLite).",
       `  Kiosk UI:         ${edgeUrl}/`,
       `  Kiosk health:     ${edgeUrl}/api/health`,
       `  Central console:  ${centralUrl}/`,

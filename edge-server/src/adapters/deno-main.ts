@@ -9,7 +9,6 @@ import { createLogger, jsonLineSink, systemClock } from "@kiosk/contracts";
 import { composeEdge } from "../compose.ts";
 import { loadEdgeConfig } from "../config.ts";
 import { AssetDir } from "./asset-dir.ts";
-import { SimulatedDevices } from "./simulated-devices.ts";
 
 // The few Deno APIs used here, declared so the file type-checks without Deno's types.
 declare const Deno: {
@@ -24,6 +23,10 @@ declare const Deno: {
 };
 
 const config = loadEdgeConfig(Deno.env.toObject());
+// The reader and camera drivers use Bun-only modules, so on Deno the devices
+// report as stopped and the kiosk as out of service; the HTTP core is the same.
+const startedAt = new Date().toISOString();
+const noDriver = { kind: "none", state: "stopped", since: startedAt, detail: "device drivers run on Bun only" } as const;
 const encoder = new TextEncoder();
 const log = createLogger({
   ns: "edge",
@@ -35,7 +38,7 @@ const core = composeEdge(config, {
   clock: systemClock,
   log,
   assets: new AssetDir(config.ui.dir),
-  devices: new SimulatedDevices(systemClock),
+  devices: { snapshot: () => ({ idcardReader: noDriver, camera: noDriver }) },
 });
 const server = Deno.serve(
   {
