@@ -58,7 +58,7 @@ describe("idcard simulate + idcard read as processes", () => {
         validFrom: "2024-01-15",
         validUntil: "2034-01-14",
         nationality: "FRA",
-        photo: { format: "webp", bytes: 1024, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        photo: { format: "webp", bytes: 1024, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), width: 102, height: 126 },
         fingerprintBytes: 0,
       },
     });

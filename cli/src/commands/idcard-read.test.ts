@@ -49,7 +49,7 @@ describe("./kiosk idcard read", () => {
         validFrom: "2019-03-01",
         validUntil: "2029-02-28",
         nationality: "GBR",
-        photo: { format: "webp", bytes: 1024, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        photo: { format: "webp", bytes: 1024, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), width: 102, height: 126 },
         fingerprintBytes: 0,
       },
     });

@@ -10,16 +10,25 @@
  * (`device-unavailable`, `no-response`), its SAM fails (`sam-failed`), the
  * card cannot be parsed (`card-unreadable`), or for bad usage (`usage`).
  * Exit 1 on Ctrl-C.
+ *
+ * The chip photo is decoded when possible: simulated cards' JPEG/WebP always,
+ * WLT photos with the vendor library given by `--wlt-library PATH` (and
+ * `--wlt-symbol`, `--wlt-arg`, `--wlt-channel-order rgb|bgr`, `--wlt-top-down`
+ * as its documentation says). The photo object then gives `width` and
+ * `height`, or `decodeError` when it cannot be decoded.
  */
 import {
+  ChipPhotoDecoder,
   IdCardReader,
   hidReaderTransport,
   identityToJson,
   serialReaderTransport,
   type CardJson,
+  type IdentityRecord,
   type ReaderErrorEvent,
   type TransportFactory,
 } from "@kiosk/device";
+import { ImagePhotoDecoder, WltFfiDecoder } from "@kiosk/device/adapters";
 import { silentLogger, systemClock } from "@kiosk/contracts";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -59,7 +68,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     ({ values } = parseArgs({
       args,
-      options: { port: { type: "string" }, hid: { type: "string" }, baud: { type: "string" }, "timeout-ms": { type: "string" } },
+      options: {
+        port: { type: "string" },
+        hid: { type: "string" },
+        baud: { type: "string" },
+        "timeout-ms": { type: "string" },
+        "wlt-library": { type: "string" },
+        "wlt-symbol": { type: "string" },
+        "wlt-arg": { type: "string" },
+        "wlt-channel-order": { type: "string" },
+        "wlt-top-down": { type: "boolean" },
+      },
     }));
   } catch (error) {
     return fail(io, "usage", (error as Error).message);
@@ -69,8 +88,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   let timeoutMs: number;
   let factory: TransportFactory;
+  let photos: ChipPhotoDecoder;
   try {
     timeoutMs = wholeNumber(values["timeout-ms"], "--timeout-ms", DEFAULT_TIMEOUT_MS);
+    photos = photoDecoder(values, io.cwd);
     if (values.port !== undefined) {
       factory = serialReaderTransport({ path: resolve(io.cwd, values.port), baudRate: wholeNumber(values.baud, "--baud", 115200) });
     } else {
@@ -97,7 +118,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       ready = true;
     });
     reader.on(owner, "card-read", (event) => {
-      void identityToJson(event.identity).then((card) => done({ kind: "card", card }));
+      void describeCard(event.identity, photos).then((card) => done({ kind: "card", card }));
     });
     reader.on(owner, "reader-error", (event) => {
       lastError = event;
@@ -125,4 +146,47 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     case "interrupted":
       return EXIT.failure;
   }
+}
+
+interface PhotoFlags {
+  readonly "wlt-library"?: string | undefined;
+  readonly "wlt-symbol"?: string | undefined;
+  readonly "wlt-arg"?: string | undefined;
+  readonly "wlt-channel-order"?: string | undefined;
+  readonly "wlt-top-down"?: boolean | undefined;
+}
+
+// Simulated cards' photos decode without help; WLT needs the vendor's library.
+function photoDecoder(flags: PhotoFlags, cwd: string): ChipPhotoDecoder {
+  const library = flags["wlt-library"];
+  if (library === undefined) return new ChipPhotoDecoder({ image: new ImagePhotoDecoder() });
+  const order = flags["wlt-channel-order"] ?? "bgr";
+  if (order !== "rgb" && order !== "bgr") throw new RangeError(`Invalid --wlt-channel-order "${order}": expected rgb or bgr`);
+  const arg = Number(flags["wlt-arg"] ?? "0");
+  if (!Number.isInteger(arg)) throw new RangeError(`Invalid --wlt-arg "${flags["wlt-arg"]}": expected a whole number`);
+  const wlt = new WltFfiDecoder(
+    {
+      libraryPath: resolve(cwd, library),
+      ...(flags["wlt-symbol"] === undefined ? {} : { symbol: flags["wlt-symbol"] }),
+      arg,
+      channelOrder: order,
+      bottomUp: flags["wlt-top-down"] !== true,
+    },
+    "--wlt-library",
+  );
+  return new ChipPhotoDecoder({ image: new ImagePhotoDecoder(), wlt });
+}
+
+// The card as JSON, with the decoded photo size or why it could not be decoded.
+async function describeCard(identity: IdentityRecord, photos: ChipPhotoDecoder): Promise<CardJson> {
+  const card = await identityToJson(identity);
+  const decoded = await photos.decode(identity.photo.bytes).catch((error: Error) => ({
+    ok: false as const,
+    code: "photo-decoder-failed",
+    message: error.message,
+  }));
+  const photo = decoded.ok
+    ? { ...card.photo, width: decoded.photo.width, height: decoded.photo.height }
+    : { ...card.photo, decodeError: { code: decoded.code, message: decoded.message } };
+  return { ...card, photo };
 }

@@ -35,6 +35,11 @@ export interface CardJson {
     readonly bytes: number;
     /** Lower-case hex SHA-256 of the photo bytes. */
     readonly sha256: string;
+    /** Decoded size in pixels, when a decoder was available and succeeded (`idcard read`). */
+    readonly width?: number;
+    readonly height?: number;
+    /** Why decoding failed, when it was tried (`idcard read`). */
+    readonly decodeError?: { readonly code: string; readonly message: string };
   };
   readonly fingerprintBytes: number;
 }
