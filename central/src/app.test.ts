@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { problemSchema, type Heartbeat } from "@kiosk/contracts";
-import { captureLogger, FakeClock } from "@kiosk/contracts/testing";
-import { createCentralApp } from "./app.ts";
-import { HeartbeatStore } from "./store/heartbeat-store.ts";
+import { createTestCentral } from "./testing/test-central.ts";
 import { testBackends, type TestDatabase } from "./testing/test-databases.ts";
 
 const at = "2026-11-23T08:00:00.000Z";
@@ -36,9 +34,7 @@ for (const backend of testBackends()) {
 
     async function setup() {
       db = await backend.create();
-      const clock = new FakeClock(Date.parse(at) + 2000);
-      const { log, records } = captureLogger();
-      const app = createCentralApp({ db, heartbeats: new HeartbeatStore(db), clock, log, offlineAfterMs: 90_000 });
+      const { app, clock, records } = await createTestCentral(db, { nowMs: Date.parse(at) + 2000 });
       return { app, clock, records };
     }
 

@@ -29,6 +29,36 @@ export const centralConfigSchema = z.object({
       .meta({ env: "DATABASE_URL", secret: true, description: "PostgreSQL connection URL; when unset, central uses embedded SQLite" }),
     sqlitePath: z.string().min(1).default("var/central/central.db").meta({ description: "SQLite database file, used when no DATABASE_URL is set" }),
   }),
+  keys: z.object({
+    receiptKeyPath: z
+      .string()
+      .min(1)
+      .default("var/central/keys/receipt.key")
+      .meta({ description: "File (mode 0600, created when missing) holding central's Ed25519 key that signs receipts and sync pages" }),
+  }),
+  ingest: z.object({
+    maxConcurrentBatches: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .default(8)
+      .meta({ description: "Most kiosk batches stored at the same time; further batches get 429 with Retry-After" }),
+    verifyWorkers: z
+      .number()
+      .int()
+      .min(0)
+      .max(64)
+      .default(0)
+      .meta({ description: "Worker threads verifying record signatures; 0 picks one per CPU core but one (at least one)" }),
+    retryAfterS: z
+      .number()
+      .int()
+      .min(1)
+      .max(3600)
+      .default(5)
+      .meta({ description: "Seconds a kiosk is told to wait (Retry-After) when central is too busy for its batch" }),
+  }),
   fleet: z.object({
     offlineAfterMs: z
       .number()

@@ -2,11 +2,13 @@
  * Composition root of the central service on Bun.
  */
 import { startAll, stopAll, systemClock, type Clock, type Logger, type Service } from "@kiosk/contracts";
-import { BunHttpServer } from "@kiosk/runtime";
+import { BunHttpServer, loadOrCreateSigningKey } from "@kiosk/runtime";
+import { availableParallelism } from "node:os";
 import { createCentralApp } from "./app.ts";
+import { createCentralServices } from "./central-services.ts";
 import type { CentralConfig } from "./config.ts";
+import { WorkerVerifier } from "./ingest/worker-verifier.ts";
 import { openDatabase } from "./store/database.ts";
-import { HeartbeatStore } from "./store/heartbeat-store.ts";
 import { migrate } from "./store/migrate.ts";
 import { MIGRATIONS } from "./store/migrations/index.ts";
 
@@ -14,13 +16,17 @@ import { MIGRATIONS } from "./store/migrations/index.ts";
 export interface CentralRuntime {
   /** Base URL of the API and console. */
   readonly url: string;
+  /** Key id of central's receipt key, for configuring kiosks. */
+  readonly keyId: string;
   stop(): Promise<void>;
 }
 
-/** Opens and migrates the database, then serves the API and console. */
+/** Opens and migrates the database, loads the receipt key, then serves the API and console. */
 export async function startCentral(config: CentralConfig, options: { log: Logger; clock?: Clock }): Promise<CentralRuntime> {
   const clock = options.clock ?? systemClock;
   const log = options.log;
+  const signer = await loadOrCreateSigningKey(config.keys.receiptKeyPath);
+  log.info("receipt key loaded", { keyId: signer.keyId, path: config.keys.receiptKeyPath });
   const db = await openDatabase({ url: config.database.url, sqlitePath: config.database.sqlitePath });
   log.info("database open", { database: db.location });
   try {
@@ -29,21 +35,34 @@ export async function startCentral(config: CentralConfig, options: { log: Logger
     await db.close();
     throw error;
   }
-  const heartbeats = new HeartbeatStore(db);
-  const app = createCentralApp({ db, heartbeats, clock, log: log.child("http"), offlineAfterMs: config.fleet.offlineAfterMs });
+  // Record signatures are checked on worker threads so the request thread stays free for HTTP and SQL.
+  const workers = config.ingest.verifyWorkers || Math.max(1, availableParallelism() - 1);
+  const signatureVerifier = new WorkerVerifier(workers, log.child("verify"));
+  const services = createCentralServices(db, {
+    signatureVerifier,
+    signer,
+    clock,
+    log,
+    offlineAfterMs: config.fleet.offlineAfterMs,
+    maxConcurrentBatches: config.ingest.maxConcurrentBatches,
+    retryAfterS: config.ingest.retryAfterS,
+  });
+  await services.partitions.ensure(clock.now());
+  const app = createCentralApp(services);
   const server = new BunHttpServer({ host: config.http.host, port: config.http.port, fetch: app.fetch, log: log.child("http") });
-  const services: Service[] = [server];
+  const running: Service[] = [signatureVerifier, server];
   try {
-    await startAll(services, log);
+    await startAll(running, log);
   } catch (error) {
     await db.close();
     throw error;
   }
-  log.info("central started", { url: server.url, database: db.dialect });
+  log.info("central started", { url: server.url, database: db.dialect, keyId: signer.keyId });
   return {
     url: server.url,
+    keyId: signer.keyId,
     stop: async () => {
-      await stopAll(services, log);
+      await stopAll(running, log);
       await db.close();
       log.info("central stopped");
     },

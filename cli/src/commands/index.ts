@@ -27,6 +27,24 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./central.ts"),
   },
   {
+    words: ["central", "register-kiosk"],
+    args: "--kiosk-id ID --hall HALL --public-key BASE64 [--key-id ID]",
+    summary: "register a kiosk's public key (and its hall) in central's kiosk directory",
+    load: () => import("./central-register-kiosk.ts"),
+  },
+  {
+    words: ["central", "token", "create"],
+    args: "--name NAME",
+    summary: "create an API token for the registration system and print it once",
+    load: () => import("./central-token-create.ts"),
+  },
+  {
+    words: ["central", "key"],
+    args: "",
+    summary: "print central's public receipt key (key id and base64) for configuring kiosks",
+    load: () => import("./central-key.ts"),
+  },
+  {
     words: ["config"],
     args: "[edge|central] [--markdown]",
     summary: "list every setting with its environment variable and default",
@@ -37,5 +55,47 @@ export const COMMANDS: readonly CommandEntry[] = [
     args: "FILE",
     summary: "decode a captured ID-card read reply (hex text or raw bytes) and print the card as JSON",
     load: () => import("./idcard-decode.ts"),
+  },
+  {
+    words: ["idcard", "simulate"],
+    args: "--port LINK [--card CARD.json] [--baud N] [--no-pacing] [--module-ms N] [--faults SCRIPT.json] [--no-reread]",
+    summary: "serve a simulated ID-card reader on a pty linked at LINK until Ctrl-C (default: a demo card)",
+    load: () => import("./idcard-simulate.ts"),
+  },
+  {
+    words: ["idcard", "read"],
+    args: "--port DEV [--baud N] [--timeout-ms N] | --hid VID:PID [--timeout-ms N]",
+    summary: "read one card from a serial or HID reader and print it as JSON (as idcard decode)",
+    load: () => import("./idcard-read.ts"),
+  },
+  {
+    words: ["bench", "idcard"],
+    args: "[--unpaced-runs N] [--paced-runs N] [--warmup-runs N] [--deframer-mb N]",
+    summary: "benchmark the ID-card stack over a pty (overhead, paced timing, deframer) and print one JSON object",
+    load: () => import("./bench-idcard.ts"),
+  },
+  {
+    words: ["face", "compare"],
+    args: "CHIP LIVE",
+    summary: "compare a chip photo with a live photo using the face engine and print similarity, decision and quality as JSON",
+    load: () => import("./face-compare.ts"),
+  },
+  {
+    words: ["face", "eval"],
+    args: "--pairs FILE [--root DIR] [--plot roc.svg] [--model NAME] [--workers N] [--scores FILE]",
+    summary: "measure face verification (TAR at FAR, EER, operating point) on a chip/live pairs list and print JSON",
+    load: () => import("./face-eval.ts"),
+  },
+  {
+    words: ["face", "calibrate"],
+    args: "--scores FILE [--scores FILE ...] [--far 1e-3] [--rounds N] [--quantile Q] [--folds N]",
+    summary: "choose an operating threshold from face eval scores (identity bootstrap, leave-identities-out check) and print JSON",
+    load: () => import("./face-calibrate.ts"),
+  },
+  {
+    words: ["bench", "face"],
+    args: "[--frames N] [--workers N]",
+    summary: "benchmark the face engine on 640x480 frames (guidance fps, embedding latency, load time) and print JSON",
+    load: () => import("./bench-face.ts"),
   },
 ];

@@ -1,0 +1,34 @@
+import { KioskError } from "@kiosk/contracts";
+
+/**
+ * Reads a request body of at most `maxBytes`, refusing early on a larger
+ * `Content-Length` and stopping the read as soon as the limit is passed (a
+ * chunked body has no length to trust).
+ *
+ * @throws {KioskError} `payload-too-large` past the limit.
+ */
+export async function readRequestBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new KioskError("payload-too-large", `Request body of ${declared} bytes exceeds the limit of ${maxBytes} bytes`);
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new KioskError("payload-too-large", `Request body exceeds the limit of ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
