@@ -1,14 +1,9 @@
 /**
- * The one failure the shared error codes lack: a request whose credentials
- * (kiosk signature, API token) are missing or wrong.
- *
- * `@kiosk/contracts` has no `unauthorized` code yet, so central answers 401
- * with a problem body whose `code` is `bad-request` (the nearest shared code,
- * so clients validating problems with `problemSchema` still can) and whose
- * `type` and `title` say "unauthorized". Once contracts gain the code, only
- * {@linkcode unauthorizedResponse} changes.
+ * A request whose credentials (kiosk signature, API token) are missing or
+ * wrong: answered 401 with the `unauthorized` problem and, for bearer-token
+ * routes, a `WWW-Authenticate` challenge.
  */
-import { PROBLEM_CONTENT_TYPE, type Problem } from "@kiosk/contracts";
+import { KioskError, PROBLEM_CONTENT_TYPE, toProblem } from "@kiosk/contracts";
 
 /** Why a request was not authenticated. */
 export class UnauthorizedError extends Error {
@@ -27,14 +22,7 @@ export class UnauthorizedError extends Error {
 
 /** The 401 problem response for `error`. */
 export function unauthorizedResponse(error: UnauthorizedError): Response {
-  const problem: Problem = {
-    type: "urn:shiming-kiosk:error:unauthorized",
-    title: "Unauthorized",
-    status: 401,
-    detail: error.message,
-    code: "bad-request",
-    retryable: error.retryable,
-  };
+  const problem = toProblem(new KioskError("unauthorized", error.message, { retryable: error.retryable }));
   const headers: Record<string, string> = { "Content-Type": PROBLEM_CONTENT_TYPE };
   if (error.challenge) headers["WWW-Authenticate"] = error.challenge;
   return new Response(JSON.stringify(problem), { status: 401, headers });

@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   "config-invalid": { status: 500, retryable: false },
   /** A request body, query or header does not match its schema. */
   "bad-request": { status: 400, retryable: false },
+  /** The request's credentials (kiosk signature, API token) are missing or wrong. */
+  "unauthorized": { status: 401, retryable: false },
   /** A request body is larger than the route accepts. */
   "payload-too-large": { status: 413, retryable: false },
   /** A request body has a content type the route does not accept. */

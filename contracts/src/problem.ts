@@ -26,6 +26,7 @@ export type Problem = z.infer<typeof problemSchema>;
 const TITLES: Record<ErrorCode, string> = {
   "config-invalid": "Invalid configuration",
   "bad-request": "Bad request",
+  "unauthorized": "Unauthorized",
   "payload-too-large": "Payload too large",
   "unsupported-media-type": "Unsupported media type",
   "not-found": "Not found",

@@ -5,6 +5,7 @@ import {
   GENESIS_HASH,
   receiptSigningInput,
   recordSigningInput,
+  recordStatusesDigest,
   requestSigningInput,
   sha256Hex,
   toBase64Url,
@@ -58,14 +59,35 @@ describe("signing inputs", () => {
 
   test("receipt and request inputs are separated by domain", () => {
     const receipt = new TextDecoder().decode(
-      receiptSigningInput({ kioskId: "k-1", epoch: 1, ackThrough: 5, batchDigest: "b".repeat(64), receivedAt: "2026-11-23T00:00:00.000Z", keyId: "central-1" }),
+      receiptSigningInput({
+        kioskId: "k-1",
+        epoch: 1,
+        ackThrough: 5,
+        batchDigest: "b".repeat(64),
+        resultsDigest: "d".repeat(64),
+        receivedAt: "2026-11-23T00:00:00.000Z",
+        keyId: "central-1",
+      }),
     );
-    expect(receipt.startsWith("shiming-kiosk/receipt/v1\nk-1\n1\n5\n")).toBe(true);
+    expect(receipt).toBe(`shiming-kiosk/receipt/v1\nk-1\n1\n5\n${"b".repeat(64)}\n${"d".repeat(64)}\n2026-11-23T00:00:00.000Z\ncentral-1`);
     const request = new TextDecoder().decode(
       requestSigningInput({ method: "post", path: "/api/v1/kiosks/k-1/batches", idempotencyKey: "k-1:1:1-5", contentSha256: "c".repeat(64), keyId: "kk" }),
     );
     expect(request).toBe(`shiming-kiosk/request/v1\nPOST\n/api/v1/kiosks/k-1/batches\nk-1:1:1-5\n${"c".repeat(64)}\nkk`);
     expect(batchIdempotencyKey("k-1", 1, 1, 5)).toBe("k-1:1:1-5");
+  });
+});
+
+describe("recordStatusesDigest", () => {
+  test("depends on every verdict but not on the order results are listed in", async () => {
+    const results = [
+      { seq: 2, status: "rejected", reason: "bad-signature" },
+      { seq: 1, status: "accepted" },
+    ] as const;
+    const digest = await recordStatusesDigest(results);
+    expect(await recordStatusesDigest([...results].reverse())).toBe(digest);
+    expect(await recordStatusesDigest([{ seq: 1, status: "accepted" }, { seq: 2, status: "accepted" }])).not.toBe(digest);
+    expect(await recordStatusesDigest([])).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   });
 });
 

@@ -109,6 +109,8 @@ export const receiptSchema = z.object({
   ackThrough: z.number().int().nonnegative(),
   /** SHA-256 of the request body bytes exactly as the kiosk sent them. */
   batchDigest: hex32,
+  /** {@linkcode recordStatusesDigest} of the reply's `results`, so per-record verdicts cannot be altered in transit. */
+  resultsDigest: hex32,
   /** Central clock when committed (ISO 8601). */
   receivedAt: z.iso.datetime(),
   /** Which of central's keys signed it. */
@@ -188,7 +190,20 @@ export function recordSigningInput(r: RecordHeader): Uint8Array {
 
 /** The bytes central signs for a receipt. */
 export function receiptSigningInput(r: Omit<Receipt, "signature">): Uint8Array {
-  return lines("shiming-kiosk/receipt/v1", [r.kioskId, r.epoch, r.ackThrough, r.batchDigest, r.receivedAt, r.keyId]);
+  return lines("shiming-kiosk/receipt/v1", [r.kioskId, r.epoch, r.ackThrough, r.batchDigest, r.resultsDigest, r.receivedAt, r.keyId]);
+}
+
+/**
+ * SHA-256 (hex) of a reply's per-record verdicts, in seq order, one line
+ * `seq:status:reason` each. Central signs it in the receipt; the kiosk
+ * recomputes it before trusting any verdict above `ackThrough`.
+ */
+export function recordStatusesDigest(results: readonly RecordStatus[]): Promise<string> {
+  const text = [...results]
+    .sort((a, b) => a.seq - b.seq)
+    .map((r) => `${r.seq}:${r.status}:${r.reason ?? ""}`)
+    .join("\n");
+  return sha256Hex(encoder.encode(text));
 }
 
 /** What a kiosk's request signature covers. */

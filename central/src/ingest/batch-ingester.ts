@@ -5,6 +5,7 @@ import {
   MAX_BATCH_BYTES,
   MAX_BATCH_RECORDS,
   receiptSigningInput,
+  recordStatusesDigest,
   signBase64Url,
   type BatchResponse,
   type Clock,
@@ -113,6 +114,7 @@ export class BatchIngester {
       epoch: batch.epoch,
       ackThrough: stored.ackThrough,
       batchDigest: auth.contentSha256,
+      resultsDigest: await recordStatusesDigest(stored.plan.statuses),
       receivedAt: new Date(receivedAtMs).toISOString(),
       keyId: signer.keyId,
     };

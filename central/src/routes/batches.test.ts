@@ -6,7 +6,7 @@ import {
   problemSchema,
   receiptSigningInput,
   requestSigningInput,
-  sha256Hex,
+  recordStatusesDigest, sha256Hex,
   signBase64Url,
   verifySignature,
   type BatchResponse,
@@ -69,6 +69,7 @@ for (const backend of testBackends()) {
         epoch: 1,
         ackThrough: 3,
         batchDigest: await sha256Hex(request.body),
+        resultsDigest: await recordStatusesDigest(reply.results),
         receivedAt: "2026-11-23T08:00:00.000Z",
         keyId: key.keyId,
       });
@@ -146,6 +147,7 @@ for (const backend of testBackends()) {
       const stranger = await TestKiosk.create("hall-1-k9");
       const res = await send(central, await stranger.batch(await stranger.records(2)));
       const body = await problem(res, 401);
+      expect(body.code).toBe("unauthorized");
       expect(body.detail).toContain("is not registered");
       expect(body.retryable).toBe(true);
       expect(await count(db, "ingest_ledger")).toBe(0);

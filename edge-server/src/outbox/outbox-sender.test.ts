@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { generateSigner, importVerifyKey, MAX_BATCH_BYTES, sha256Hex } from "@kiosk/contracts";
+import { generateSigner, importVerifyKey, MAX_BATCH_BYTES, sha256Hex, type RecordStatus } from "@kiosk/contracts";
 import { FetchUpstreamClient } from "../adapters/upstream-client-fetch.ts";
 import { KIOSK_ID, openTestStore, sampleResult, type TestStore } from "../store/testing/store-fixtures.ts";
 import { OutboxSender } from "./outbox-sender.ts";
@@ -103,22 +103,38 @@ describe("OutboxSender against a real HTTP central", () => {
     expect(await states(t, [1, 2])).toEqual(["acked", "acked"]);
   });
 
-  test("a receipt signed by another key, forged under central's key id, for another digest or beyond the kiosk's records is refused", async () => {
+  test("a receipt signed by another key, forged under central's key id, for another digest or verdicts, or beyond the kiosk's records is refused", async () => {
     const { t, central, sender, run } = await setup({ random: () => 0 });
     const stranger = await generateSigner();
-    const reply = async (receipt: Awaited<ReturnType<FakeCentral["receipt"]>>) =>
-      Response.json({ ackThrough: receipt.ackThrough, results: [{ seq: 1, status: "accepted" }, { seq: 2, status: "accepted" }], gaps: [], receipt });
+    const results: RecordStatus[] = [
+      { seq: 1, status: "accepted" },
+      { seq: 2, status: "accepted" },
+    ];
+    const reply = async (receipt: Awaited<ReturnType<FakeCentral["receipt"]>>, listed: RecordStatus[] = results) =>
+      Response.json({ ackThrough: receipt.ackThrough, results: listed, gaps: [], receipt });
+    const signed = (b: { digest: string }, extra: Partial<{ kioskId: string; ackThrough: number; batchDigest: string }> = {}) => ({
+      kioskId: KIOSK_ID,
+      epoch: 1,
+      ackThrough: 2,
+      batchDigest: b.digest,
+      results,
+      ...extra,
+    });
     const variants: Array<[string, FakeCentral["respond"]]> = [
-      ["another key", async (b, c) => reply(await c.receipt({ kioskId: KIOSK_ID, epoch: 1, ackThrough: 2, batchDigest: b.digest }, stranger))],
-      ["forged key id", async (b, c) => reply(await c.receipt({ kioskId: KIOSK_ID, epoch: 1, ackThrough: 2, batchDigest: b.digest }, stranger, (await generateSigner()).keyId))],
+      ["another key", async (b, c) => reply(await c.receipt(signed(b), stranger))],
+      ["forged key id", async (b, c) => reply(await c.receipt(signed(b), stranger, (await generateSigner()).keyId))],
       ["forged signature", async (b, c) => {
-        const good = await c.receipt({ kioskId: KIOSK_ID, epoch: 1, ackThrough: 2, batchDigest: b.digest });
-        const forged = await c.receipt({ kioskId: KIOSK_ID, epoch: 1, ackThrough: 2, batchDigest: b.digest }, stranger, good.keyId);
+        const good = await c.receipt(signed(b));
+        const forged = await c.receipt(signed(b), stranger, good.keyId);
         return reply(forged);
       }],
-      ["another digest", async (b, c) => reply(await c.receipt({ kioskId: KIOSK_ID, epoch: 1, ackThrough: 2, batchDigest: await sha256Hex(new TextEncoder().encode(b.json)) }))],
-      ["another kiosk", async (b, c) => reply(await c.receipt({ kioskId: "hall-7-k2", epoch: 1, ackThrough: 2, batchDigest: b.digest }))],
-      ["beyond the kiosk's records", async (b, c) => reply(await c.receipt({ kioskId: KIOSK_ID, epoch: 1, ackThrough: 99, batchDigest: b.digest }))],
+      ["another digest", async (b, c) => reply(await c.receipt(signed(b, { batchDigest: await sha256Hex(new TextEncoder().encode(b.json)) })))],
+      ["altered verdicts", async (b, c) => {
+        const receipt = await c.receipt({ ...signed(b, { ackThrough: 0 }), results: [{ seq: 1, status: "rejected", reason: "bad-schema" }, { seq: 2, status: "rejected", reason: "bad-schema" }] });
+        return reply(receipt);
+      }],
+      ["another kiosk", async (b, c) => reply(await c.receipt(signed(b, { kioskId: "hall-7-k2" })))],
+      ["beyond the kiosk's records", async (b, c) => reply(await c.receipt(signed(b, { ackThrough: 99 })))],
     ];
     await saveResults(t, 2);
     await sender.start();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { generateSigner, importVerifyKey, receiptSigningInput, signBase64Url, type BatchResponse } from "@kiosk/contracts";
+import { generateSigner, importVerifyKey, receiptSigningInput, recordStatusesDigest, signBase64Url, type BatchResponse } from "@kiosk/contracts";
 import type { CentralKey } from "./central-key.ts";
 import { checkBatchResponse, planSettlement } from "./receipt-check.ts";
 
@@ -9,10 +9,19 @@ const expected = { kioskId: "hall-7-k1", epoch: 1, batchDigest: digest, lastSeq:
 async function fixture() {
   const signer = await generateSigner();
   const central: CentralKey = { keyId: signer.keyId, key: await importVerifyKey(signer.publicKey) };
-  const reply = async (over: { ackThrough?: number; topAck?: number; digest?: string } = {}): Promise<string> => {
-    const unsigned = { kioskId: "hall-7-k1", epoch: 1, ackThrough: over.ackThrough ?? 3, batchDigest: over.digest ?? digest, receivedAt: "2026-03-01T08:00:00.000Z", keyId: signer.keyId };
+  const results: BatchResponse["results"] = [{ seq: 4, status: "accepted" }];
+  const reply = async (over: { ackThrough?: number; topAck?: number; digest?: string; listed?: BatchResponse["results"] } = {}): Promise<string> => {
+    const unsigned = {
+      kioskId: "hall-7-k1",
+      epoch: 1,
+      ackThrough: over.ackThrough ?? 3,
+      batchDigest: over.digest ?? digest,
+      resultsDigest: await recordStatusesDigest(results),
+      receivedAt: "2026-03-01T08:00:00.000Z",
+      keyId: signer.keyId,
+    };
     const receipt = { ...unsigned, signature: await signBase64Url(signer, receiptSigningInput(unsigned)) };
-    return JSON.stringify({ ackThrough: over.topAck ?? unsigned.ackThrough, results: [], gaps: [], receipt });
+    return JSON.stringify({ ackThrough: over.topAck ?? unsigned.ackThrough, results: over.listed ?? results, gaps: [], receipt });
   };
   return { central, reply };
 }
@@ -24,17 +33,18 @@ describe("checkBatchResponse", () => {
     expect(check.ok).toBe(true);
   });
 
-  test("refuses HTML, contract mismatches, an unsigned ackThrough that differs, and acks beyond the kiosk's records", async () => {
+  test("refuses HTML, contract mismatches, an unsigned ackThrough or verdict that differs, and acks beyond the kiosk's records", async () => {
     const { central, reply } = await fixture();
     const reasons = [
       await checkBatchResponse("<html>portal</html>", expected, central),
       await checkBatchResponse(JSON.stringify({ ok: true }), expected, central),
       await checkBatchResponse(await reply({ topAck: 4 }), expected, central),
       await checkBatchResponse(await reply({ digest: "e".repeat(64) }), expected, central),
+      await checkBatchResponse(await reply({ listed: [{ seq: 4, status: "rejected", reason: "bad-schema" }] }), expected, central),
       await checkBatchResponse(await reply({ ackThrough: 6 }), expected, central),
     ];
-    expect(reasons.map((r) => r.ok)).toEqual([false, false, false, false, false]);
-    expect(reasons.map((r) => (r.ok ? false : r.integrity))).toEqual([false, false, false, false, true]);
+    expect(reasons.map((r) => r.ok)).toEqual([false, false, false, false, false, false]);
+    expect(reasons.map((r) => (r.ok ? false : r.integrity))).toEqual([false, false, false, false, false, true]);
   });
 
   test("refuses a receipt whose signed field was changed afterwards", async () => {
@@ -52,7 +62,7 @@ describe("planSettlement", () => {
     ackThrough,
     results,
     gaps: [],
-    receipt: { kioskId: "k-1", epoch: 1, ackThrough, batchDigest: digest, receivedAt: "2026-03-01T08:00:00.000Z", keyId: "c", signature: "AA" },
+    receipt: { kioskId: "k-1", epoch: 1, ackThrough, batchDigest: digest, resultsDigest: digest, receivedAt: "2026-03-01T08:00:00.000Z", keyId: "c", signature: "AA" },
   });
 
   test("acks what central stored, quarantines what it refused, keeps unknown records above ackThrough pending", () => {

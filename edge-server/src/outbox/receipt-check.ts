@@ -8,6 +8,7 @@ import {
   batchResponseSchema,
   fromBase64Url,
   receiptSigningInput,
+  recordStatusesDigest,
   redactText,
   verifySignature,
   type BatchResponse,
@@ -58,6 +59,9 @@ export async function checkBatchResponse(text: string, expected: ExpectedReceipt
     return fail(`the receipt is for kiosk "${signed.kioskId}" epoch ${signed.epoch}, not "${expected.kioskId}" epoch ${expected.epoch}`);
   }
   if (signed.batchDigest !== expected.batchDigest) return fail("the receipt is for another batch (its digest differs from the bytes sent)");
+  if (signed.resultsDigest !== (await recordStatusesDigest(response.results))) {
+    return fail("the reply's per-record results differ from those central signed");
+  }
   if (response.ackThrough !== signed.ackThrough) return fail("the reply's ackThrough differs from the signed receipt's");
   if (signed.ackThrough > expected.lastSeq) {
     return fail(`central acknowledges through seq ${signed.ackThrough} but this kiosk created only ${expected.lastSeq} in epoch ${expected.epoch}`, true);
@@ -80,10 +84,11 @@ export interface SettlementPlan {
  *
  * - `rejected` → quarantined with central's reason.
  * - `accepted` or `duplicate` → acknowledged. Central answers only after
- *   commit and the receipt binds the reply to exactly the bytes sent, so this
- *   holds even above `ackThrough` (central may hold a gap below, e.g. a
- *   record the kiosk quarantined after central refused it as a whole batch);
- *   otherwise one such gap would stall every later record forever.
+ *   commit and signs these verdicts in the receipt (`resultsDigest`) for
+ *   exactly the bytes sent, so this holds even above `ackThrough` (central may
+ *   hold a gap below, e.g. a record the kiosk quarantined after central
+ *   refused it as a whole batch); otherwise one such gap would stall every
+ *   later record forever.
  * - no status, at or below the signed `ackThrough` → acknowledged (the
  *   receipt says it is settled); above it → stays pending.
  */

@@ -11,6 +11,7 @@ import {
   importVerifyKey,
   KIOSK_REQUEST_HEADERS,
   receiptSigningInput,
+  recordStatusesDigest,
   requestSigningInput,
   sha256Hex,
   signBase64Url,
@@ -99,8 +100,13 @@ export class FakeCentral {
   }
 
   /** A receipt for `digest`, signed by `signer` (central's key unless given) under `keyId`. */
-  async receipt(fields: { kioskId: string; epoch: number; ackThrough: number; batchDigest: string }, signer = this.#options.receiptSigner, keyId = signer.keyId): Promise<Receipt> {
-    const unsigned = { ...fields, receivedAt: "2026-03-01T08:00:01.000Z", keyId };
+  async receipt(
+    fields: { kioskId: string; epoch: number; ackThrough: number; batchDigest: string; results: readonly RecordStatus[] },
+    signer = this.#options.receiptSigner,
+    keyId = signer.keyId,
+  ): Promise<Receipt> {
+    const { results, ...rest } = fields;
+    const unsigned = { ...rest, resultsDigest: await recordStatusesDigest(results), receivedAt: "2026-03-01T08:00:01.000Z", keyId };
     return { ...unsigned, signature: await signBase64Url(signer, receiptSigningInput(unsigned)) };
   }
 
@@ -153,7 +159,7 @@ export class FakeCentral {
         return status;
       });
       const ackThrough = this.ackThrough(body.epoch);
-      const receipt = await this.receipt({ kioskId: body.kioskId, epoch: body.epoch, ackThrough, batchDigest: digest });
+      const receipt = await this.receipt({ kioskId: body.kioskId, epoch: body.epoch, ackThrough, batchDigest: digest, results });
       return Response.json({ ackThrough, results, gaps: [], receipt });
     } finally {
       this.inFlight -= 1;
