@@ -1,4 +1,6 @@
+import { loadCentralConfig, readCentralKey, registerKiosk } from "@kiosk/central";
 import { DEMO_CARDS_DIR } from "@kiosk/device";
+import { loadOrCreateSigningKey } from "@kiosk/runtime";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -6,6 +8,7 @@ import { ChildService, httpReady } from "../child-service.ts";
 import { EXIT, type CliIo } from "../io.ts";
 
 const DEMO_KIOSK_ID = "demo-hall-01-k01";
+const DEMO_HALL_ID = "demo-hall-01";
 
 function port(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback;
@@ -53,6 +56,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     for (const child of [...children].reverse()) await child.stop();
   };
 
+  const centralEnv = {
+    ...baseEnv,
+    KIOSK_CENTRAL_HTTP_HOST: host,
+    KIOSK_CENTRAL_HTTP_PORT: String(centralPort),
+    KIOSK_CENTRAL_DATABASE_SQLITE_PATH: join(dataDir, "central", "central.db"),
+    KIOSK_CENTRAL_KEYS_RECEIPT_KEY_PATH: join(dataDir, "central", "keys", "receipt.key"),
+  };
+  const kioskSigningKeyPath = join(dataDir, "edge", "keys", "signing.key");
+
   try {
     io.err("Starting central…\n");
     children.push(
@@ -60,12 +72,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         {
           name: "central",
           args: ["central"],
-          env: {
-            ...baseEnv,
-            KIOSK_CENTRAL_HTTP_HOST: host,
-            KIOSK_CENTRAL_HTTP_PORT: String(centralPort),
-            KIOSK_CENTRAL_DATABASE_SQLITE_PATH: join(dataDir, "central", "central.db"),
-          },
+          env: centralEnv,
           ready: httpReady(`${centralUrl}/api/health`),
           readyWhat: `${centralUrl}/api/health answers`,
           logDir,
@@ -73,6 +80,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         warn,
       ),
     );
+    // What a technician does at enrolment: the kiosk learns central's receipt
+    // key, and central learns the kiosk's signing key and hall.
+    const centralConfig = loadCentralConfig(centralEnv);
+    const centralKey = await readCentralKey(centralConfig);
+    const kioskKey = await loadOrCreateSigningKey(kioskSigningKeyPath);
+    await registerKiosk(centralConfig, { kioskId: DEMO_KIOSK_ID, hallId: DEMO_HALL_ID, publicKey: kioskKey.publicKey });
     io.err("Starting the simulated ID-card reader…\n");
     const readerLink = join(dataDir, "reader-tty");
     children.push(
@@ -107,7 +120,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
             KIOSK_EDGE_DEVICES_CAMERA_REPLAY_PATH: DEMO_CARDS_DIR,
             KIOSK_EDGE_SYNC_DB_PATH: join(dataDir, "edge", "kiosk.db"),
             KIOSK_EDGE_SYNC_DATA_KEY_FILE: join(dataDir, "edge", "keys", "data.key"),
-            KIOSK_EDGE_SYNC_SIGNING_KEY_FILE: join(dataDir, "edge", "keys", "signing.key"),
+            KIOSK_EDGE_SYNC_SIGNING_KEY_FILE: kioskSigningKeyPath,
+            KIOSK_EDGE_SYNC_CENTRAL_PUBLIC_KEY: centralKey.publicKey,
+            KIOSK_EDGE_SYNC_CENTRAL_KEY_ID: centralKey.keyId,
           },
           ready: httpReady(`${edgeUrl}/api/health`),
           readyWhat: `${edgeUrl}/api/health answers`,
