@@ -136,6 +136,7 @@ export function fakeReceipt(epoch: number, ackThrough: number) {
     epoch,
     ackThrough,
     batchDigest: "a".repeat(64),
+    resultsDigest: "b".repeat(64),
     receivedAt: "2026-03-01T08:00:00.000Z",
     keyId: "central-test",
     signature: "AAAA",
