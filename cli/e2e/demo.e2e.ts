@@ -50,6 +50,8 @@ test("the demo serves the UI shell and health, and central shows the kiosk's hea
     const health = edgeHealthSchema.parse(await res.json());
     expect(health).toMatchObject({ service: "edge", kioskId: "demo-hall-01-k01", status: "ok" });
     expect(health.devices.idcardReader.state).toBe("ready");
+    expect(health.face?.workers, "the face engine runs its workers").toBeGreaterThan(0);
+    expect(health.face?.model).toMatch(/^face-api-recognition@/);
 
     await page.goto(`${demo.centralUrl}/`);
     const row = page.locator('tr[data-kiosk-id="demo-hall-01-k01"]');

@@ -67,6 +67,21 @@ export const syncDownHealthSchema = z.object({
 /** Health of the sync-down cache. */
 export type SyncDownHealth = z.infer<typeof syncDownHealthSchema>;
 
+/** The face engine: which embeddings it makes, against which threshold, on how many workers. */
+export const faceEngineHealthSchema = z.object({
+  /** Identity of the embedding model (the threshold is calibrated for it). */
+  model: z.string(),
+  /** Similarity at or above which a live face matches the chip photo. */
+  threshold: z.number(),
+  /** Worker threads running the models. */
+  workers: z.number().int().nonnegative(),
+  /** Time the slowest worker took to load its models, in milliseconds. */
+  loadMs: z.number().nonnegative(),
+});
+
+/** One of the face engine's health reports. */
+export type FaceEngineHealth = z.infer<typeof faceEngineHealthSchema>;
+
 export const edgeHealthSchema = z.object({
   service: z.literal("edge"),
   status: kioskStatusSchema,
@@ -87,6 +102,8 @@ export const edgeHealthSchema = z.object({
   outbox: outboxHealthSchema.optional(),
   /** Sync-down of matters and the blocklist; absent until wired in. */
   syncDown: syncDownHealthSchema.optional(),
+  /** The face engine; absent where the runtime has none (Deno). */
+  face: faceEngineHealthSchema.optional(),
 });
 
 /** The edge server's health report. */

@@ -3,7 +3,7 @@
  * Both runtime entry points (Bun in `main.ts`, Deno in
  * `adapters/deno-main.ts`) build on it.
  */
-import { SOFTWARE_VERSION, type Clock, type Logger } from "@kiosk/contracts";
+import { SOFTWARE_VERSION, type Clock, type FaceEngineHealth, type Logger } from "@kiosk/contracts";
 import type { Hono } from "hono";
 import { HttpCentralClient } from "./adapters/central-client-http.ts";
 import { createApp } from "./app.ts";
@@ -20,6 +20,8 @@ export interface EdgeAdapters {
   readonly devices: DeviceStatusSource;
   /** The kiosk's local storage (store-and-forward), where the runtime provides one. */
   readonly storage?: { status(): StorageStatus; nudge(): void };
+  /** The face engine's health, where the runtime runs one. */
+  readonly face?: () => FaceEngineHealth;
 }
 
 /** The edge server's core: its HTTP app and the services to start. */
@@ -31,7 +33,7 @@ export interface EdgeCore {
 
 /** Builds the edge server's core from its config and adapters; starts nothing. */
 export function composeEdge(config: EdgeConfig, adapters: EdgeAdapters): EdgeCore {
-  const { clock, log, storage } = adapters;
+  const { clock, log, storage, face } = adapters;
   const startedAtMs = clock.now();
   const central = new HttpCentralClient({ url: config.central.url, timeoutMs: config.central.requestTimeoutMs });
   let heartbeat: HeartbeatSender | undefined;
@@ -43,6 +45,7 @@ export function composeEdge(config: EdgeConfig, adapters: EdgeAdapters): EdgeCor
     centralUrl: central.url,
     heartbeat: () => heartbeat?.state ?? { lastHeartbeatAt: null, lastError: null, consecutiveFailures: 0 },
     ...(storage ? { storage: () => storage.status() } : {}),
+    ...(face ? { face } : {}),
   });
   heartbeat = new HeartbeatSender({
     kioskId: config.kioskId,

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { describeConfig, kioskIdSchema, loadConfig, readJsonConfigFile, LOG_LEVELS, type ConfigField, type LogLevel } from "@kiosk/contracts";
 import { z } from "zod";
 import { devicesConfigSchema } from "./devices-config.ts";
+import { faceConfigSchema } from "./face-config.ts";
 import { syncConfigSchema } from "./sync-config.ts";
 
 /** Prefix of the edge server's environment variables. */
@@ -32,6 +33,7 @@ export const edgeConfigSchema = z.object({
     requestTimeoutMs: z.number().int().min(100).max(120_000).default(5_000).meta({ description: "Time limit of one request to central, in milliseconds" }),
   }),
   devices: devicesConfigSchema,
+  face: faceConfigSchema,
   sync: syncConfigSchema,
   log: z.object({
     level: z.enum(logLevels).default("info").meta({ description: "Lowest log level written (debug, info, warn, error)" }),

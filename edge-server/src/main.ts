@@ -5,6 +5,7 @@
 import { startAll, stopAll, systemClock, type Clock, type Logger, type Service } from "@kiosk/contracts";
 import { AssetDir } from "./adapters/asset-dir.ts";
 import { BunHttpServer } from "@kiosk/runtime";
+import { createFaceEngine } from "./adapters/face/create-face-engine.ts";
 import { createCamera, createReader, hardwareStatus } from "./adapters/hardware.ts";
 import { composeEdge } from "./compose.ts";
 import type { EdgeConfig } from "./config.ts";
@@ -24,15 +25,17 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
   const storage = await openKioskStorage(config, { clock, log });
   const reader = createReader(config.devices, { clock, log: log.child("reader") });
   const camera = createCamera(config.devices, { clock, log: log.child("camera") });
+  const face = createFaceEngine(config.face, log.child("face"));
   const core = composeEdge(config, {
     clock,
     log,
     assets: new AssetDir(config.ui.dir),
     devices: hardwareStatus(reader, camera),
     storage,
+    face: () => ({ model: face.model.model, threshold: face.threshold.value, workers: face.runningWorkers, loadMs: Math.round(face.loadMs) }),
   });
   const server = new BunHttpServer({ host: config.http.host, port: config.http.port, fetch: core.app.fetch, log: log.child("http") });
-  const services: Service[] = [...storage.services, reader, camera, server, core.heartbeat];
+  const services: Service[] = [...storage.services, reader, camera, face, server, core.heartbeat];
   await startAll(services, log);
   log.info("edge server started", { kioskId: config.kioskId, url: server.url, central: config.central.url });
   return {

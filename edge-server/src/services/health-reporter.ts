@@ -1,4 +1,4 @@
-import { SOFTWARE_VERSION, type Clock, type EdgeHealth } from "@kiosk/contracts";
+import { SOFTWARE_VERSION, type Clock, type EdgeHealth, type FaceEngineHealth } from "@kiosk/contracts";
 import { kioskStatus } from "../domain/kiosk-status.ts";
 import type { DeviceStatusSource, StorageStatus } from "../ports.ts";
 import type { HeartbeatState } from "./heartbeat-sender.ts";
@@ -13,6 +13,8 @@ export interface HealthReporterDeps {
   readonly heartbeat: () => HeartbeatState;
   /** The kiosk's local storage, where the runtime has one (Bun); absent on Deno. */
   readonly storage?: () => StorageStatus;
+  /** The face engine, where the runtime has one (Bun); absent on Deno. */
+  readonly face?: () => FaceEngineHealth;
 }
 
 /** Assembles the edge server's health report from its parts. */
@@ -44,6 +46,7 @@ export class HealthReporter {
       uptimeS: Math.max(0, Math.round((clock.now() - startedAtMs) / 1000)),
       central: { url: this.#deps.centralUrl, ...heartbeat },
       ...(storage ? { outbox: storage.outbox, syncDown: storage.syncDown } : {}),
+      ...(this.#deps.face ? { face: this.#deps.face() } : {}),
     };
   }
 }
