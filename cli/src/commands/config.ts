@@ -4,7 +4,8 @@ import { edgeConfigFields } from "@kiosk/edge-server";
 import { parseArgs } from "node:util";
 import { EXIT, type CliIo } from "../io.ts";
 
-const SERVICES: Readonly<Record<string, () => ConfigField[]>> = {
+/** The services whose settings can be listed. */
+export const SERVICES: Readonly<Record<string, () => ConfigField[]>> = {
   edge: edgeConfigFields,
   central: centralConfigFields,
 };
@@ -17,7 +18,8 @@ function shown(field: ConfigField): string {
 // A "|" inside a table cell would end the cell.
 const cell = (text: string): string => text.replaceAll("|", "\\|");
 
-function markdown(name: string, fields: ConfigField[]): string {
+/** The settings of service `name` as the markdown table the README carries. */
+export function configMarkdown(name: string, fields: ConfigField[]): string {
   const rows = fields.map(
     (f) => `| \`${f.key}\` | \`${f.env}\` | ${cell(f.type)} | \`${cell(shown(f))}\` | ${cell(f.description)}${f.secret ? " (secret)" : ""} |`,
   );
@@ -39,7 +41,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.err(`Unknown service "${name}": choose edge or central\n`);
       return EXIT.usage;
     }
-    io.out(values.markdown ? markdown(name, fields()) : plain(name, fields()));
+    io.out(values.markdown ? configMarkdown(name, fields()) : plain(name, fields()));
   }
   return EXIT.ok;
 }
