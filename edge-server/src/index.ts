@@ -18,4 +18,10 @@ export { createFaceEngine, faceEmbeddingModel, type FaceEngineOverrides } from "
 export { WorkerFaceEngine, defaultModelPaths, defaultWorkerCount, type FaceModelPaths, type WorkerFaceEngineOptions } from "./adapters/face/worker-face-engine.ts";
 export { decodeImage, encodeJpeg, resizeCover } from "./adapters/face/image-decoder.ts";
 export { FACE_FIXTURES } from "./adapters/face/face-fixtures.ts";
+export { qualityGateConfigSchema, type QualityGateConfig } from "./quality-gate-config.ts";
+export { livenessConfigSchema, type LivenessConfig } from "./liveness-config.ts";
+export { GUIDANCE_CODES, assessQuality, countBystanders, type GateFace, type GateFrame, type GuidanceCode, type QualityThresholds, type QualityVerdict } from "./domain/quality-gate.ts";
+export { CHALLENGE_ACTIONS, CHALLENGE_FAILURES, LivenessChallenge, noseOffset, planChallenge, type ChallengeAction, type ChallengeFace, type ChallengeFailure, type ChallengeFrame, type ChallengeSettings, type ChallengeStatus } from "./domain/liveness-challenge.ts";
+export { LIVENESS_MODES, assessPassiveLiveness, decideLiveness, type LivenessDecision, type LivenessMode, type PassiveFailure, type PassiveLimits, type PassiveVerdict } from "./domain/liveness-decision.ts";
+export { EYE_CONTOURS, MIN_SEQUENCE_FRAMES, SEQUENCE_KINDS, jitter, makeFaceSequence, paintEyesShut, turnHead, type FaceSequenceOptions, type SequenceKind } from "./adapters/face/face-sequence.ts";
 export { calibrateThreshold, quantile, seededRandom, type CalibrationOptions, type CalibrationReport, type ScoredPair } from "./domain/threshold-calibration.ts";

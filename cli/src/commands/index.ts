@@ -93,6 +93,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./face-calibrate.ts"),
   },
   {
+    words: ["face", "sequence"],
+    args: "--photo LIVE.jpg --kind still|blink|turn-left|turn-right --out DIR [--frames N] [--seed N]",
+    summary: "make a replay frame sequence from one photo (held-up still, blink, head turn) for the camera, quality gate and liveness tests",
+    load: () => import("./face-sequence.ts"),
+  },
+  {
     words: ["bench", "face"],
     args: "[--frames N] [--workers N]",
     summary: "benchmark the face engine on 640x480 frames (guidance fps, embedding latency, load time) and print JSON",
