@@ -66,6 +66,27 @@ export const faceConfigSchema = z.object({
       description:
         "Live frames compared with the chip photo; the best similarity decides (the threshold was calibrated on single frames: re-check FAR on kiosk recordings when raising this)",
     }),
+  capture: z
+    .object({
+      timeLimitMs: z
+        .number()
+        .int()
+        .min(5000)
+        .max(600_000)
+        .default(60_000)
+        .meta({ description: "Time allowed for one face capture (positioning, liveness, best frames), in milliseconds; then the applicant is referred to a staff window" }),
+      embedIntervalMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(10_000)
+        .default(500)
+        .meta({
+          description:
+            "Least time between embedded frames while the liveness challenge runs, in milliseconds (frames in between are analysed without embedding, so blinks are not missed)",
+        }),
+    })
+    .prefault({}),
   maxFaces: z
     .number()
     .int()

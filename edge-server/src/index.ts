@@ -25,3 +25,8 @@ export { CHALLENGE_ACTIONS, CHALLENGE_FAILURES, LivenessChallenge, noseOffset, p
 export { LIVENESS_MODES, assessPassiveLiveness, decideLiveness, type LivenessDecision, type LivenessMode, type PassiveFailure, type PassiveLimits, type PassiveVerdict } from "./domain/liveness-decision.ts";
 export { EYE_CONTOURS, MIN_SEQUENCE_FRAMES, SEQUENCE_KINDS, jitter, makeFaceSequence, paintEyesShut, turnHead, type FaceSequenceOptions, type SequenceKind } from "./adapters/face/face-sequence.ts";
 export { calibrateThreshold, quantile, seededRandom, type CalibrationOptions, type CalibrationReport, type ScoredPair } from "./domain/threshold-calibration.ts";
+export { devicesConfigSchema, type DevicesConfig } from "./devices-config.ts";
+export { createCamera } from "./adapters/hardware.ts";
+export { CameraLiveFrames } from "./adapters/camera-frames.ts";
+export { FaceCapture, type CaptureOutcome, type CaptureRunOptions, type CaptureUpdate, type FaceCaptureDeps, type FaceCaptureSettings } from "./services/face-capture.ts";
+export type { LiveFrame, LiveFrameSource } from "./ports.ts";

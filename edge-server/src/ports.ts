@@ -157,3 +157,21 @@ export interface FaceEngine extends Service {
    */
   embedChip(photo: RgbImage): Promise<ChipEmbedding>;
 }
+
+/** A decoded camera frame and when it was captured. */
+export interface LiveFrame {
+  readonly image: RgbImage;
+  /** Capture time, epoch ms on the camera's clock. */
+  readonly atMs: number;
+}
+
+/** Camera frames as pixels, newest only: what a face capture reads. */
+export interface LiveFrameSource {
+  /**
+   * The newest frame not returned before, waiting for one when there is none.
+   *
+   * @throws the signal's reason when it aborts; a `KioskError` when the camera
+   *   is stopped or a replay ended.
+   */
+  next(signal: AbortSignal): Promise<LiveFrame>;
+}

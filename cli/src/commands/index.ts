@@ -99,6 +99,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./face-sequence.ts"),
   },
   {
+    words: ["face", "capture"],
+    args: "--chip CHIP [--replay PATH | --device DEV] [--fps N] [--liveness passive|active|both] [--time-limit-ms N]",
+    summary: "run one whole face capture (guidance, liveness challenge, best-of-N match with the chip photo) on the camera or a replay; JSON lines",
+    load: () => import("./face-capture.ts"),
+  },
+  {
     words: ["bench", "face"],
     args: "[--frames N] [--workers N]",
     summary: "benchmark the face engine on 640x480 frames (guidance fps, embedding latency, load time) and print JSON",
