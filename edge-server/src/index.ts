@@ -5,6 +5,7 @@ export { startEdge, type EdgeRuntime } from "./main.ts";
 export { openKioskStorage, type KioskStorage, type KioskStorageConfig, type KioskStorageDeps, type KioskStorageStatus } from "./store/open-kiosk-storage.ts";
 export { KioskStore, OUTBOX_STATES, type KioskIdentity, type NewRecord, type OutboxState, type SavedRecord, type StoredRecord, type ChainReport } from "./store/kiosk-store.ts";
 export { benchCommitTime, type CommitBench } from "./store/bench-commit.ts";
+export { benchDrain, type DrainBench, type DrainBenchOptions } from "./store/bench-drain.ts";
 export { OutboxSender, type OutboxSenderState } from "./outbox/outbox-sender.ts";
 export { SyncDownClient } from "./sync-down/sync-down-client.ts";
 export type { BlocklistEntry } from "./sync-down/sync-cache.ts";

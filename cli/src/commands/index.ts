@@ -75,6 +75,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./bench-idcard.ts"),
   },
   {
+    words: ["bench", "sync"],
+    args: "[--records N] [--samples N] [--verify-workers N]",
+    summary: "benchmark store-and-forward (kiosk commit, backlog drain into SQLite and PostgreSQL, ingest, verify) and print JSON",
+    load: () => import("./bench-sync.ts"),
+  },
+  {
+    words: ["bench", "sync-chaos"],
+    args: "[--quick] [--results N] [--seed S] [--kiosks N] [--seconds N] [--sqlite] [--keep]",
+    summary: "run the store-and-forward fault harness and print JSON (lost, duplicated, forgeries accepted); exit 1 on any",
+    load: () => import("./bench-sync-chaos.ts"),
+  },
+  {
     words: ["face", "compare"],
     args: "CHIP LIVE",
     summary: "compare a chip photo with a live photo using the face engine and print similarity, decision and quality as JSON",

@@ -70,4 +70,34 @@ describe("openDatabase", () => {
     expect(isKioskError(error, "store-failed")).toBe(true);
     expect((error as Error).message).toContain("damaged or unreadable");
   });
+
+  test("waits for a lock another process holds while opening, instead of calling the file damaged", async () => {
+    const path = join(fresh(), "kiosk.db");
+    openDatabase(path).close();
+    // Another process holds the file exclusively for a moment (as WAL recovery after a crash does).
+    const holder = Bun.spawn(
+      [
+        process.execPath,
+        "-e",
+        `const { Database } = require("bun:sqlite");
+         const db = new Database(${JSON.stringify(path)});
+         db.run("PRAGMA locking_mode = EXCLUSIVE");
+         db.run("BEGIN EXCLUSIVE");
+         db.run("CREATE TABLE held (x INTEGER)");
+         db.run("COMMIT");
+         console.log("locked");
+         setTimeout(() => { db.close(); process.exit(0); }, 400);`,
+      ],
+      { stdout: "pipe", stderr: "inherit" },
+    );
+    const reader = holder.stdout.getReader();
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toContain("locked");
+    const started = performance.now();
+    const db = openDatabase(path);
+    expect(performance.now() - started).toBeGreaterThan(50);
+    expect(db.query("SELECT count(*) AS n FROM held").get()).toEqual({ n: 0 });
+    db.close();
+    expect(await holder.exited).toBe(0);
+  });
 });

@@ -38,6 +38,10 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
     throw new KioskError("store-failed", `Cannot open the kiosk database "${path}": ${(cause as Error).message}`, { cause, retryable: false });
   }
   try {
+    // First of all: every statement below takes a lock, and another process may
+    // hold one for a moment (WAL recovery after a crash, a checkpoint, a second
+    // connection). Without the timeout that fails at once and reads as damage.
+    db.run(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? BUSY_TIMEOUT_MS)}`);
     // Set before the first table exists (it has no effect later) so purged
     // personal data can be given back to the filesystem by incremental_vacuum.
     db.run("PRAGMA auto_vacuum = INCREMENTAL");
@@ -46,7 +50,6 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
     // FULL: in WAL mode NORMAL may lose the last commits on power loss, and a
     // result shown as saved must survive a power cut (sync.md §4.1 invariant 1).
     db.run("PRAGMA synchronous = FULL");
-    db.run(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? BUSY_TIMEOUT_MS)}`);
     db.run("PRAGMA foreign_keys = ON");
     // Overwrite deleted content, so purged ciphertext is not left in free pages.
     db.run("PRAGMA secure_delete = ON");

@@ -7,13 +7,14 @@ import { MIGRATIONS } from "./migrations/index.ts";
 describe("migrate", () => {
   test("applies every migration once, in order, and records them", () => {
     const db = openDatabase(":memory:");
-    expect(migrate(db, MIGRATIONS, silentLogger, 1)).toEqual([1, 2, 3]);
+    expect(migrate(db, MIGRATIONS, silentLogger, 1)).toEqual([1, 2, 3, 4]);
     expect(migrate(db, MIGRATIONS, silentLogger, 2)).toEqual([]);
     const rows = db.query<{ version: number; name: string }, []>("SELECT version, name FROM schema_migrations ORDER BY version").all();
     expect(rows).toEqual([
       { version: 1, name: "kiosk-identity" },
       { version: 2, name: "records-outbox" },
       { version: 3, name: "sync-cache" },
+      { version: 4, name: "receipt-results-digest" },
     ]);
     db.close();
   });

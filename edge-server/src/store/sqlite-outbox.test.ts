@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { fromBase64Url, generateSigner, importVerifyKey, receiptSigningInput, signBase64Url, verifySignature } from "@kiosk/contracts";
 import { fakeReceipt, KIOSK_ID, openTestStore, sampleResult, type TestStore } from "./testing/store-fixtures.ts";
 
 let t: TestStore | undefined;
@@ -59,5 +60,31 @@ describe("SqliteOutbox", () => {
     expect(t.outbox.lastSeq(KIOSK_ID, 7)).toBe(0);
     expect(t.outbox.requeueQuarantined()).toBe(1);
     expect(t.outbox.stats()).toMatchObject({ backlog: 2, quarantined: 0 });
+  });
+
+  test("a stored receipt keeps every signed field, so it still verifies with central's key later", async () => {
+    t = await openTestStore();
+    await t.store.saveResult(sampleResult());
+    const central = await generateSigner();
+    const { signature: _fake, ...fields } = { ...fakeReceipt(1, 1), keyId: central.keyId };
+    const receipt = { ...fields, signature: await signBase64Url(central, receiptSigningInput(fields)) };
+    t.outbox.settle({ kioskId: KIOSK_ID, epoch: 1, acked: [1], quarantined: [], receipt, atMs: 7 });
+    const row = t.db
+      .query<Record<string, string | number>, []>(
+        "SELECT kiosk_id, epoch, ack_through, batch_digest, results_digest, received_at, key_id, signature FROM receipts",
+      )
+      .get()!;
+    const stored = {
+      kioskId: String(row.kiosk_id),
+      epoch: Number(row.epoch),
+      ackThrough: Number(row.ack_through),
+      batchDigest: String(row.batch_digest),
+      resultsDigest: String(row.results_digest),
+      receivedAt: String(row.received_at),
+      keyId: String(row.key_id),
+    };
+    expect(stored).toEqual(fields);
+    const key = await importVerifyKey(central.publicKey);
+    expect(await verifySignature(key, fromBase64Url(String(row.signature)), receiptSigningInput(stored))).toBe(true);
   });
 });

@@ -86,10 +86,10 @@ export class SqliteOutbox implements OutboxRepository {
         receiptId = (
           db
             .query<{ id: number }, (string | number)[]>(
-              `INSERT INTO receipts (kiosk_id, epoch, ack_through, batch_digest, received_at, key_id, signature, stored_at_ms)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+              `INSERT INTO receipts (kiosk_id, epoch, ack_through, batch_digest, results_digest, received_at, key_id, signature, stored_at_ms)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
             )
-            .get(r.kioskId, r.epoch, r.ackThrough, r.batchDigest, r.receivedAt, r.keyId, r.signature, settlement.atMs) as { id: number }
+            .get(r.kioskId, r.epoch, r.ackThrough, r.batchDigest, r.resultsDigest, r.receivedAt, r.keyId, r.signature, settlement.atMs) as { id: number }
         ).id;
       }
       const recordId = db.query<{ id: number }, [string, number, number]>("SELECT id FROM records WHERE kiosk_id = ? AND epoch = ? AND seq = ?");
