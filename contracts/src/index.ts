@@ -10,6 +10,7 @@ export * from "./lifecycle.ts";
 export * from "./log.ts";
 export * from "./problem.ts";
 export * from "./redact.ts";
+export * from "./seeded-random.ts";
 export * from "./signing.ts";
 export * from "./sync-down.ts";
 export * from "./upstream.ts";

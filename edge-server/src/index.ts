@@ -25,7 +25,7 @@ export { GUIDANCE_CODES, assessQuality, countBystanders, type GateFace, type Gat
 export { CHALLENGE_ACTIONS, CHALLENGE_FAILURES, LivenessChallenge, noseOffset, planChallenge, type ChallengeAction, type ChallengeFace, type ChallengeFailure, type ChallengeFrame, type ChallengeSettings, type ChallengeStatus } from "./domain/liveness-challenge.ts";
 export { LIVENESS_MODES, assessPassiveLiveness, decideLiveness, type LivenessDecision, type LivenessMode, type PassiveFailure, type PassiveLimits, type PassiveVerdict } from "./domain/liveness-decision.ts";
 export { EYE_CONTOURS, MIN_SEQUENCE_FRAMES, SEQUENCE_KINDS, jitter, makeFaceSequence, paintEyesShut, turnHead, type FaceSequenceOptions, type SequenceKind } from "./adapters/face/face-sequence.ts";
-export { calibrateThreshold, quantile, seededRandom, type CalibrationOptions, type CalibrationReport, type ScoredPair } from "./domain/threshold-calibration.ts";
+export { calibrateThreshold, quantile, type CalibrationOptions, type CalibrationReport, type ScoredPair } from "./domain/threshold-calibration.ts";
 export { devicesConfigSchema, type DevicesConfig } from "./devices-config.ts";
 export { createCamera } from "./adapters/hardware.ts";
 export { CameraLiveFrames } from "./adapters/camera-frames.ts";

@@ -17,7 +17,8 @@
  * when the engine failed, 2 for bad usage, an unreadable photo or a photo
  * without a face.
  */
-import { createFaceEngine, encodeJpeg, makeFaceSequence, MIN_SEQUENCE_FRAMES, seededRandom, SEQUENCE_KINDS, type SequenceKind } from "@kiosk/edge-server";
+import { seededRandom } from "@kiosk/contracts";
+import { createFaceEngine, encodeJpeg, makeFaceSequence, MIN_SEQUENCE_FRAMES, SEQUENCE_KINDS, type SequenceKind } from "@kiosk/edge-server";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";

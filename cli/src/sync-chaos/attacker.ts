@@ -4,10 +4,9 @@
  * kiosk's key, straight to central. Central must refuse every one of them;
  * any record it accepts is counted as a forgery accepted.
  */
-import { batchRequestSchema, batchResponseSchema, generateSigner, KIOSK_REQUEST_HEADERS, type UpstreamRecord } from "@kiosk/contracts";
+import { batchRequestSchema, batchResponseSchema, generateSigner, KIOSK_REQUEST_HEADERS, type Prng, type UpstreamRecord } from "@kiosk/contracts";
 import { TestKiosk, type SignedTestRequest } from "@kiosk/central/testing";
 import type { CapturedBatch } from "./chaos-proxy.ts";
-import type { Prng } from "./prng.ts";
 
 /** Kinds of attack. */
 export const ATTACKS = ["forged-batch", "tampered-batch", "truncated-batch", "bad-record-signature", "foreign-key-replay"] as const;

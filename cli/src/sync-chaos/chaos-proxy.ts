@@ -4,8 +4,7 @@
  * on command. Faults are armed one at a time and applied to the next batch
  * a kiosk posts; every applied fault is counted.
  */
-import { generateSigner, receiptSigningInput, signBase64Url, type Receipt, type Signer } from "@kiosk/contracts";
-import type { Prng } from "./prng.ts";
+import { generateSigner, type Prng, type Receipt, receiptSigningInput, signBase64Url, type Signer } from "@kiosk/contracts";
 
 /** What the proxy can do to the next batch. */
 export const PROXY_FAULTS = [

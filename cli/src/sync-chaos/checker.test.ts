@@ -3,13 +3,12 @@ import { Database } from "bun:sqlite";
 import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { silentLogger, startAll, stopAll, systemClock } from "@kiosk/contracts";
+import { createPrng, silentLogger, startAll, stopAll, systemClock } from "@kiosk/contracts";
 import { createTestCentral, testBackends, type TestDatabase } from "@kiosk/central/testing";
 import { openKioskStorage, syncConfigSchema } from "@kiosk/edge-server";
 import { loadOrCreateSigningKey } from "@kiosk/runtime";
 import { checkDelivery, type CheckedKiosk } from "./checker.ts";
 import { waitFor } from "./processes.ts";
-import { createPrng } from "./prng.ts";
 import { syntheticResult } from "./synthetic-result.ts";
 
 // The checker must not be vacuous: a clean delivery checks out, and each kind of damage is seen.

@@ -8,12 +8,11 @@
  *
  * Run as `bun generator.ts SPEC.json` (see {@linkcode GeneratorSpec}).
  */
-import { isKioskError, startAll, stopAll, systemClock, type Clock, type Service } from "@kiosk/contracts";
+import { type Clock, createPrng, isKioskError, type Service, startAll, stopAll, systemClock } from "@kiosk/contracts";
 import { openKioskStorage, syncConfigSchema } from "@kiosk/edge-server";
 import { processLogger } from "@kiosk/runtime";
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import type { GeneratorSpec, GeneratorStatus } from "./generator-spec.ts";
-import { createPrng } from "./prng.ts";
 import { syntheticResult } from "./synthetic-result.ts";
 
 const EVENT_LINE = /^[0-9a-f-]{36} \d+ \d+$/;

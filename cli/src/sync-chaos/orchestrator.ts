@@ -9,7 +9,7 @@
  * takes any kiosk); on SQLite there is one central and the two-central part
  * is reported as skipped.
  */
-import { MAX_BATCH_BYTES, type Logger } from "@kiosk/contracts";
+import { createPrng, type Logger, MAX_BATCH_BYTES, type Prng } from "@kiosk/contracts";
 import { loadCentralConfig, readCentralKey, registerKiosk } from "@kiosk/central";
 import { freePort, startPgCluster, TestKiosk, type PgCluster } from "@kiosk/central/testing";
 import { loadOrCreateSigningKey } from "@kiosk/runtime";
@@ -24,7 +24,6 @@ import { checkDelivery, type CentralStore, type CheckReport } from "./checker.ts
 import type { KillPhase } from "./generator-spec.ts";
 import { KioskRunner, type RunEnd } from "./kiosk-runner.ts";
 import { killAllChildren, waitFor } from "./processes.ts";
-import { createPrng, type Prng } from "./prng.ts";
 
 /** Faults the nemesis injects on the kiosk side, at central, or on the wire. */
 export const CHAOS_FAULTS = [

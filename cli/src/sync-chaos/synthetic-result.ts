@@ -3,8 +3,7 @@
  * `verification-result` v1 bodies whose resident ID numbers pass the
  * GB 11643 check but belong to nobody (synthetic birth dates and serials).
  */
-import { mod11_2CheckChar, VERIFICATION_OUTCOMES, type VerificationOutcome, type VerificationResult } from "@kiosk/contracts";
-import type { Prng } from "./prng.ts";
+import { mod11_2CheckChar, type Prng, VERIFICATION_OUTCOMES, type VerificationOutcome, type VerificationResult } from "@kiosk/contracts";
 
 const SURNAMES = ["测", "试", "模", "拟", "样"] as const;
 const GIVEN = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"] as const;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { CHALLENGE_ACTIONS, LivenessChallenge, noseOffset, planChallenge, type ChallengeFrame, type ChallengeSettings } from "./liveness-challenge.ts";
-import { seededRandom } from "./threshold-calibration.ts";
+import { seededRandom } from "@kiosk/contracts";
 
 const SETTINGS: ChallengeSettings = {
   timeLimitMs: 10_000,

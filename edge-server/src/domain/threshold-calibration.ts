@@ -9,6 +9,7 @@
  *
  * Pure and deterministic: randomness comes from a seeded generator.
  */
+import { seededRandom } from "@kiosk/contracts";
 import { nextUp } from "./verification-metrics.ts";
 
 /** One compared pair with the identities on each side. */
@@ -60,21 +61,6 @@ export interface CalibrationReport {
    * other folds and the FAR and TAR it gave on the fold's own people.
    */
   readonly folds: readonly { readonly threshold: number; readonly far: number; readonly tar: number; readonly genuine: number; readonly impostor: number }[];
-}
-
-/**
- * A small, fast, seeded generator (mulberry32); returns numbers in [0, 1).
- * Deterministic so that a calibration can be reproduced exactly.
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The `q` quantile (0–1) of `values` by linear interpolation. */

@@ -15,7 +15,7 @@ import { FACE_FIXTURES } from "../adapters/face/face-fixtures.ts";
 import { makeFaceSequence } from "../adapters/face/face-sequence.ts";
 import { decodeImage } from "../adapters/face/image-decoder.ts";
 import type { WorkerFaceEngine } from "../adapters/face/worker-face-engine.ts";
-import { seededRandom } from "../domain/threshold-calibration.ts";
+import { seededRandom } from "@kiosk/contracts";
 import { defaultFaceConfig, type FaceConfig } from "../face-config.ts";
 import type { LiveFrame, LiveFrameSource, MainFace, RgbImage } from "../ports.ts";
 import { FaceCapture, type CaptureUpdate, type FaceCaptureSettings } from "./face-capture.ts";

@@ -1,9 +1,9 @@
+import { createPrng, type Prng } from "@kiosk/contracts";
 import { describe, expect, test } from "bun:test";
 import { HEADER_BYTES, HID_REPORT_BYTES, MAX_FRAME_BYTES, MAX_LEN } from "./constants.ts";
 import { Deframer, type FrameEvent } from "./deframer.ts";
 import { decodeFrame, encodeResponse } from "./frame.ts";
 import { loadVector, loadVectors, VECTOR_FILES } from "./testdata/load-vector.ts";
-import { seededRandom, type SeededRandom } from "./testdata/seeded-random.ts";
 
 const wholeFrames = await loadVectors([...VECTOR_FILES.requests, ...VECTOR_FILES.responses, ...VECTOR_FILES.synthetic]);
 const replies = await loadVectors([...VECTOR_FILES.responses, ...VECTOR_FILES.synthetic]);
@@ -30,7 +30,7 @@ function errorsOf(events: readonly FrameEvent[]): string[] {
 }
 
 /** Garbage that cannot contain a preamble start, so the expected counts are exact. */
-function garbage(random: SeededRandom, length: number): Uint8Array {
+function garbage(random: Prng, length: number): Uint8Array {
   const out = random.bytes(length);
   for (let i = 0; i < out.length; i++) if (out[i] === 0xaa) out[i] = 0x55;
   return out;
@@ -65,7 +65,7 @@ describe("Deframer: splits", () => {
   });
 
   test("a preamble split across chunks at each of its bytes, after garbage", () => {
-    const random = seededRandom(11);
+    const random = createPrng(11);
     for (let split = 1; split < 5; split++) {
       const deframer = new Deframer();
       const junk = garbage(random, 9);
@@ -101,7 +101,7 @@ describe("Deframer: splits", () => {
 
 describe("Deframer: garbage", () => {
   test("0 to 64 random garbage bytes before a frame", () => {
-    const random = seededRandom(1);
+    const random = createPrng(1);
     for (let n = 0; n <= 64; n++) {
       for (const frame of [ok90, samId, readBase]) {
         const deframer = new Deframer();
@@ -115,7 +115,7 @@ describe("Deframer: garbage", () => {
   });
 
   test("unfiltered random garbage (0xAA included) before a frame, split randomly", () => {
-    const random = seededRandom(2);
+    const random = createPrng(2);
     for (let round = 0; round < 200; round++) {
       const deframer = new Deframer();
       const stream = concat(random.bytes(random.int(0, 64)), samId);
@@ -133,7 +133,7 @@ describe("Deframer: garbage", () => {
   });
 
   test("1 MB of garbage keeps the buffer within its cap", () => {
-    const random = seededRandom(3);
+    const random = createPrng(3);
     const patterns: Array<[string, Uint8Array]> = [
       ["random", random.bytes(1 << 20)],
       ["all 0xAA", new Uint8Array(1 << 20).fill(0xaa)],
@@ -283,7 +283,7 @@ describe("Deframer: time", () => {
 
 describe("Deframer: fuzz", () => {
   test("100,000+ random and mutated chunks: no throw, bounded, every frame valid", () => {
-    const random = seededRandom(0x5eed);
+    const random = createPrng(0x5eed);
     const sources = [...replies.values()];
     const deframer = new Deframer({ interByteTimeoutMs: 20 });
     let chunks = 0;
@@ -339,7 +339,7 @@ describe("Deframer: fuzz", () => {
   });
 
   test("an undamaged stream in random chunks gives back exactly its frames", () => {
-    const random = seededRandom(99);
+    const random = createPrng(99);
     const sources = [...replies.values()];
     const sent: Uint8Array[] = [];
     for (let i = 0; i < 2000; i++) sent.push(sources[random.int(0, sources.length - 1)] ?? ok90);
@@ -371,7 +371,7 @@ describe("Deframer: throughput", () => {
   }
 
   test("garbage-heavy and frame-heavy input", () => {
-    const random = seededRandom(5);
+    const random = createPrng(5);
     const garbageHeavy = random.bytes(8 << 20);
     const frameHeavy = concat(...Array.from({ length: 6000 }, (_, i) => (i % 3 === 0 ? samId : readBase)));
     expect(throughput(garbageHeavy, 4096)).toBeGreaterThan(FLOOR_MB_PER_S);

@@ -7,7 +7,7 @@
 import { createLogger } from "@kiosk/contracts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFile } from "node:fs/promises";
-import { seededRandom } from "../../domain/threshold-calibration.ts";
+import { seededRandom } from "@kiosk/contracts";
 import { assessQuality, type GuidanceCode } from "../../domain/quality-gate.ts";
 import { LivenessChallenge, noseOffset, type ChallengeAction, type ChallengeStatus } from "../../domain/liveness-challenge.ts";
 import { assessPassiveLiveness } from "../../domain/liveness-decision.ts";
