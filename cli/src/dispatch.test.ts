@@ -2,14 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { CommandEntry } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { dispatch, helpText } from "./dispatch.ts";
-import type { CliIo } from "./io.ts";
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: "/", signal: new AbortController().signal };
-  return { io: value, out, err };
-}
+import { captureIo as io } from "./testing/capture-io.ts";
 
 const calls: string[][] = [];
 const entry = (words: string[]): CommandEntry => ({

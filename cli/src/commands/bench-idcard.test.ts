@@ -1,16 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import type { CliIo } from "../io.ts";
 import { run } from "./bench-idcard.ts";
-
-function fakeIo(): { io: CliIo; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: "/", signal: new AbortController().signal }, out, err };
-}
+import { captureIo } from "../testing/capture-io.ts";
 
 describe("./kiosk bench idcard", () => {
   test("prints one JSON object with the measurements, the targets and whether they were met", async () => {
-    const { io, out } = fakeIo();
+    const { io, out } = captureIo();
     expect(await run(["--unpaced-runs", "3", "--paced-runs", "1", "--warmup-runs", "0", "--deframer-mb", "2"], io)).toBe(0);
     expect(out).toHaveLength(1);
     const result = JSON.parse(out[0] ?? "");
@@ -31,7 +25,7 @@ describe("./kiosk bench idcard", () => {
   });
 
   test("bad flags exit 2", async () => {
-    const { io, err } = fakeIo();
+    const { io, err } = captureIo();
     expect(await run(["--paced-runs", "zero"], io)).toBe(2);
     expect(err.join("")).toContain('Invalid --paced-runs "zero"');
     expect(await run(["--warmup-runs", "-1"], io)).toBe(2);

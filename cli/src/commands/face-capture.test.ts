@@ -9,9 +9,9 @@ import { FACE_FIXTURES } from "@kiosk/edge-server";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CliIo } from "../io.ts";
 import { run } from "./face-capture.ts";
 import { run as makeSequence } from "./face-sequence.ts";
+import { captureIo } from "../testing/capture-io.ts";
 
 /** The replay plays the 320×320 frames as they are, and the challenge asks for one blink. */
 const ENV = {
@@ -21,13 +21,6 @@ const ENV = {
   KIOSK_EDGE_FACE_LIVENESS_ACTIVE_ALLOWED_ACTIONS: '["blink"]',
 };
 
-function fakeIo(cwd: string): { io: CliIo; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env: ENV, cwd, signal: new AbortController().signal };
-  return { io, out, err };
-}
-
 function lines(out: readonly string[]): unknown[] {
   return out.join("").trim().split("\n").map((line) => JSON.parse(line));
 }
@@ -36,17 +29,17 @@ describe("./kiosk face capture", () => {
   test("matches the holder who blinks on the replayed camera, and not another person's chip photo", async () => {
     const dir = await mkdtemp(join(tmpdir(), "face-capture-"));
     try {
-      const made = fakeIo(dir);
+      const made = captureIo({ cwd: dir, env: ENV });
       expect(await makeSequence(["--photo", FACE_FIXTURES.liveA, "--kind", "blink", "--out", "blink", "--frames", "6"], made.io)).toBe(0);
 
-      const holder = fakeIo(dir);
+      const holder = captureIo({ cwd: dir, env: ENV });
       const args = ["--replay", "blink", "--fps", "2", "--time-limit-ms", "30000"];
       expect(await run(["--chip", FACE_FIXTURES.chipA, ...args], holder.io), holder.err.join("")).toBe(0);
       const updates = lines(holder.out);
       expect(updates).toContainEqual({ type: "challenge", action: "blink", step: 0, of: 1 });
       expect(updates.at(-1)).toMatchObject({ outcome: "matched", decision: { match: true } });
 
-      const other = fakeIo(dir);
+      const other = captureIo({ cwd: dir, env: ENV });
       expect(await run(["--chip", FACE_FIXTURES.chipB, ...args], other.io), other.err.join("")).toBe(1);
       expect(lines(other.out).at(-1)).toMatchObject({ outcome: "not-matched", decision: { match: false } });
     } finally {
@@ -63,7 +56,7 @@ describe("./kiosk face capture", () => {
       ["--chip", FACE_FIXTURES.chipA, "--replay", tmpdir(), "--liveness", "sometimes"],
       ["--chip", FACE_FIXTURES.chipA, "--fps", "0"],
     ]) {
-      const { io, out, err } = fakeIo(tmpdir());
+      const { io, out, err } = captureIo({ env: ENV });
       expect({ args, code: await run(args, io) }).toEqual({ args, code: 2 });
       expect(out).toEqual([]);
       expect(err.join("")).not.toBe("");

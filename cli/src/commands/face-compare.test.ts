@@ -1,19 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { DEFAULT_FACE_THRESHOLD, FACE_FIXTURES } from "@kiosk/edge-server";
 import { tmpdir } from "node:os";
-import type { CliIo } from "../io.ts";
 import { run } from "./face-compare.ts";
-
-function fakeIo(env: Record<string, string> = {}): { io: CliIo; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env, cwd: tmpdir(), signal: new AbortController().signal };
-  return { io, out, err };
-}
+import { captureIo } from "../testing/capture-io.ts";
 
 describe("./kiosk face compare CHIP LIVE", () => {
   test("the same person: one JSON line with a match at the shipped threshold and the live face's quality", async () => {
-    const { io, out } = fakeIo();
+    const { io, out } = captureIo();
     expect(await run([FACE_FIXTURES.chipA, FACE_FIXTURES.liveA], io)).toBe(0);
     expect(out.length).toBe(1);
     const result = JSON.parse(out[0] ?? "");
@@ -26,7 +19,7 @@ describe("./kiosk face compare CHIP LIVE", () => {
   });
 
   test("different people do not match", async () => {
-    const { io, out } = fakeIo();
+    const { io, out } = captureIo();
     expect(await run([FACE_FIXTURES.chipA, FACE_FIXTURES.liveB], io)).toBe(0);
     const result = JSON.parse(out[0] ?? "");
     expect(result.match).toBe(false);
@@ -34,23 +27,23 @@ describe("./kiosk face compare CHIP LIVE", () => {
   });
 
   test("a configured threshold above every score rejects even the same person", async () => {
-    const { io, out } = fakeIo({ KIOSK_EDGE_FACE_THRESHOLD_VALUE: "0.9999" });
+    const { io, out } = captureIo({ env: { KIOSK_EDGE_FACE_THRESHOLD_VALUE: "0.9999" } });
     expect(await run([FACE_FIXTURES.chipA, FACE_FIXTURES.liveA], io)).toBe(0);
     expect(JSON.parse(out[0] ?? "")).toMatchObject({ match: false, threshold: 0.9999 });
   });
 
   test("bad usage, a missing file and a threshold for another model exit 2", async () => {
     for (const args of [[], [FACE_FIXTURES.chipA], [FACE_FIXTURES.chipA, FACE_FIXTURES.liveA, "x"]]) {
-      const { io, out, err } = fakeIo();
+      const { io, out, err } = captureIo();
       expect(await run(args, io)).toBe(2);
       expect(out).toEqual([]);
       expect(err.join("")).toContain("Expected two arguments");
     }
-    const missing = fakeIo();
+    const missing = captureIo();
     expect(await run(["nope.webp", FACE_FIXTURES.liveA], missing.io)).toBe(2);
     expect(missing.err.join("")).toContain("no such file");
 
-    const other = fakeIo({ KIOSK_EDGE_FACE_MODEL: "faceres" });
+    const other = captureIo({ env: { KIOSK_EDGE_FACE_MODEL: "faceres" } });
     expect(await run([FACE_FIXTURES.chipA, FACE_FIXTURES.liveA], other.io)).toBe(2);
     expect(other.err.join("")).toContain("Refusing the face threshold");
   });

@@ -3,8 +3,8 @@ import { DEFAULT_FACE_THRESHOLD, FACE_FIXTURES } from "@kiosk/edge-server";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import type { CliIo } from "../io.ts";
 import { parsePairs, run } from "./face-eval.ts";
+import { captureIo } from "../testing/capture-io.ts";
 
 let dir = "";
 beforeAll(async () => {
@@ -13,13 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function fakeIo(): { io: CliIo; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: dir, signal: new AbortController().signal };
-  return { io, out, err };
-}
 
 describe("parsePairs", () => {
   test("reads tab-separated pairs relative to a base folder, skipping blanks and comments", () => {
@@ -51,7 +44,7 @@ describe("./kiosk face eval", () => {
       join(dir, "pairs.tsv"),
       [`${chipA}\t${liveA}\t1`, `${chipB}\t${liveB}\t1`, `${chipA}\t${liveB}\t0`, `${chipB}\t${liveA}\t0`, `${chipA}\t${blank}\t1`, ""].join("\n"),
     );
-    const { io, out, err } = fakeIo();
+    const { io, out, err } = captureIo({ cwd: dir });
     const code = await run(["--pairs", "pairs.tsv", "--root", fixtures, "--plot", "roc.svg", "--workers", "2", "--scores", "scores.tsv"], io);
     expect(err.join("")).toBe("");
     expect(code).toBe(0);
@@ -75,13 +68,13 @@ describe("./kiosk face eval", () => {
   });
 
   test("bad usage and a broken pairs file exit 2", async () => {
-    const none = fakeIo();
+    const none = captureIo({ cwd: dir });
     expect(await run([], none.io)).toBe(2);
     expect(none.err.join("")).toContain("--pairs");
-    const model = fakeIo();
+    const model = captureIo({ cwd: dir });
     expect(await run(["--pairs", "x.tsv", "--model", "arcface"], model.io)).toBe(2);
     await writeFile(join(dir, "bad.tsv"), "only-one-field\n");
-    const bad = fakeIo();
+    const bad = captureIo({ cwd: dir });
     expect(await run(["--pairs", "bad.tsv"], bad.io)).toBe(2);
     expect(bad.err.join("")).toContain("line 1");
   });

@@ -8,21 +8,14 @@ import { createFaceEngine, decodeImage, defaultFaceConfig, encodeJpeg, FACE_FIXT
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CliIo } from "../io.ts";
 import { run } from "./face-sequence.ts";
-
-function fakeIo(cwd: string): { io: CliIo; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd, signal: new AbortController().signal };
-  return { io, out, err };
-}
+import { captureIo } from "../testing/capture-io.ts";
 
 describe("./kiosk face sequence", () => {
   test("writes numbered JPEG frames of the photo's size and prints a JSON summary", async () => {
     const dir = await mkdtemp(join(tmpdir(), "face-sequence-"));
     try {
-      const { io, out, err } = fakeIo(dir);
+      const { io, out, err } = captureIo({ cwd: dir });
       expect(await run(["--photo", FACE_FIXTURES.liveA, "--kind", "blink", "--out", "frames", "--frames", "5"], io)).toBe(0);
       expect(err).toEqual([]);
       const summary = JSON.parse(out[0] ?? "");
@@ -55,7 +48,7 @@ describe("./kiosk face sequence", () => {
       ["--photo", FACE_FIXTURES.liveA, "--kind", "still", "--out", "x", "--frames", "3"],
       ["--photo", "missing.jpg", "--kind", "still", "--out", "x"],
     ]) {
-      const { io, out, err } = fakeIo(tmpdir());
+      const { io, out, err } = captureIo();
       expect(await run(args, io)).toBe(2);
       expect(out).toEqual([]);
       expect(err.join("")).not.toBe("");
@@ -66,7 +59,7 @@ describe("./kiosk face sequence", () => {
     const dir = await mkdtemp(join(tmpdir(), "face-sequence-"));
     try {
       await writeFile(join(dir, "blank.jpg"), await encodeJpeg({ width: 200, height: 200, data: new Uint8Array(200 * 200 * 3).fill(128) }));
-      const { io, out, err } = fakeIo(dir);
+      const { io, out, err } = captureIo({ cwd: dir });
       expect(await run(["--photo", "blank.jpg", "--kind", "still", "--out", "frames"], io)).toBe(2);
       expect(out).toEqual([]);
       expect(err.join("")).toContain("No face found");
@@ -83,7 +76,7 @@ describe("./kiosk face sequence", () => {
     const config = defaultFaceConfig();
     const engine = createFaceEngine({ ...config, workers: 1 }, createLogger({ ns: "test", level: "error", sink: () => undefined }));
     try {
-      const { io } = fakeIo(dir);
+      const { io } = captureIo({ cwd: dir });
       expect(await run(["--photo", FACE_FIXTURES.liveB, "--kind", "blink", "--out", "blink", "--frames", "6"], io)).toBe(0);
       await camera.start();
       const frames: CameraFrame[] = [await camera.nextFrame({ signal: AbortSignal.timeout(3000) })];

@@ -1,19 +1,13 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { systemClock } from "@kiosk/contracts";
 import { ReaderResponder, ReaderSimulator, demoCardPath, loadCardFile, serialReaderTransport, startPtyLink } from "@kiosk/device";
-import type { CliIo } from "../io.ts";
 import { run } from "./idcard-read.ts";
+import { captureIo } from "../testing/capture-io.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function fakeIo(signal = new AbortController().signal): { io: CliIo; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: "/", signal }, out, err };
-}
 
 /** A simulated reader (unpaced) on a pty pair; returns the path the kiosk opens. */
 async function simulatedReader(cardPresent = true): Promise<string> {
@@ -34,7 +28,7 @@ async function simulatedReader(cardPresent = true): Promise<string> {
 describe("./kiosk idcard read", () => {
   test("reads one card from a serial reader and prints the decode JSON, exit 0", async () => {
     const port = await simulatedReader();
-    const { io, out, err } = fakeIo();
+    const { io, out, err } = captureIo();
     expect(await run(["--port", port, "--timeout-ms", "5000"], io)).toBe(0);
     expect(out).toHaveLength(1);
     expect(JSON.parse(out[0] ?? "")).toEqual({
@@ -58,13 +52,13 @@ describe("./kiosk idcard read", () => {
 
   test("no card within the timeout: no-card, exit 2", async () => {
     const port = await simulatedReader(false);
-    const { io, out } = fakeIo();
+    const { io, out } = captureIo();
     expect(await run(["--port", port, "--timeout-ms", "400"], io)).toBe(2);
     expect(JSON.parse(out[0] ?? "")).toEqual({ ok: false, error: { code: "no-card", message: "No card was read within 400 ms: place a card on the reader" } });
   });
 
   test("a missing serial device: device-unavailable at once, exit 2", async () => {
-    const { io, out } = fakeIo();
+    const { io, out } = captureIo();
     const started = performance.now();
     expect(await run(["--port", "/dev/kiosk-no-such-reader", "--timeout-ms", "10000"], io)).toBe(2);
     expect(performance.now() - started).toBeLessThan(2000);
@@ -73,7 +67,7 @@ describe("./kiosk idcard read", () => {
 
   test("bad usage: exit 2 with a usage error", async () => {
     for (const args of [[], ["--port", "a", "--hid", "0400:c35a"], ["--hid", "nope"], ["--port", "a", "--timeout-ms", "-1"], ["--hid", "0400:c35a", "--baud", "9600"], ["--what"]]) {
-      const { io, out } = fakeIo();
+      const { io, out } = captureIo();
       expect(await run(args, io)).toBe(2);
       expect(JSON.parse(out[0] ?? "").error.code).toBe("usage");
     }
@@ -82,7 +76,7 @@ describe("./kiosk idcard read", () => {
   test("Ctrl-C while waiting: exit 1, nothing printed", async () => {
     const port = await simulatedReader(false);
     const controller = new AbortController();
-    const { io, out } = fakeIo(controller.signal);
+    const { io, out } = captureIo({ signal: controller.signal });
     const running = run(["--port", port, "--timeout-ms", "10000"], io);
     controller.abort(new Error("received SIGINT"));
     expect(await running).toBe(1);

@@ -4,9 +4,9 @@ import { existsSync, lstatSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CliIo } from "../io.ts";
 import { run as read } from "./idcard-read.ts";
 import { run } from "./idcard-simulate.ts";
+import { captureIo } from "../testing/capture-io.ts";
 
 let dir = "";
 beforeAll(async () => {
@@ -16,23 +16,17 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function fakeIo(signal = new AbortController().signal): { io: CliIo; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: dir, signal }, out, err };
-}
-
 describe("./kiosk idcard simulate", () => {
   test("serves the demo card on LINK until Ctrl-C, then removes LINK; idcard read gets the card", async () => {
     const controller = new AbortController();
-    const { io, out, err } = fakeIo(controller.signal);
+    const { io, out, err } = captureIo({ cwd: dir, signal: controller.signal });
     const serving = run(["--port", "reader-link", "--no-pacing"], io);
     await waitFor(() => out.length > 0 || err.length > 0, { timeoutMs: 5000, message: () => err.join("") });
     expect(out).toHaveLength(1);
     expect(out[0]).toMatch(/^Simulated ID-card reader ready on .*reader-link: demo card "resident-zhou-mingyuan\.json" \(resident\) on the reader, pacing off, rereads; Ctrl-C stops it\n$/);
     expect(lstatSync(join(dir, "reader-link")).isSymbolicLink()).toBe(true);
 
-    const reading = fakeIo();
+    const reading = captureIo({ cwd: dir });
     expect(await read(["--port", join(dir, "reader-link"), "--timeout-ms", "5000"], reading.io)).toBe(0);
     expect(JSON.parse(reading.out[0] ?? "").card).toMatchObject({ cardType: "resident", name: "周明远", idNumber: "110105199203140374" });
 
@@ -55,7 +49,7 @@ describe("./kiosk idcard simulate", () => {
       [["--port", "x", "--nope"], /Unknown option/],
     ];
     for (const [args, message] of cases) {
-      const { io, out, err } = fakeIo();
+      const { io, out, err } = captureIo({ cwd: dir });
       expect(await run(args, io)).toBe(2);
       expect(out).toEqual([]);
       expect(err.join("")).toMatch(message);
