@@ -16,7 +16,8 @@
 import { createFaceEngine, FACE_FIXTURES, resizeCover, type RgbImage } from "@kiosk/edge-server";
 import { parseArgs } from "node:util";
 import { EXIT, type CliIo } from "../io.ts";
-import { loadFaceConfig, loadImage, mapConcurrent, median, reportFailure, round, stderrLogger, wholeNumber } from "./face-support.ts";
+import { loadFaceConfig, loadImage, mapConcurrent, median, reportFailure, round, stderrLogger } from "./face-support.ts";
+import { wholeNumber } from "../flags.ts";
 
 const FRAME_WIDTH = 640;
 const FRAME_HEIGHT = 480;

@@ -8,6 +8,7 @@
 import { runIdCardBench } from "@kiosk/device";
 import { parseArgs } from "node:util";
 import { EXIT, type CliIo } from "../io.ts";
+import { wholeNumber } from "../flags.ts";
 
 /** Targets of the benchmark. */
 const TARGETS = {
@@ -15,13 +16,6 @@ const TARGETS = {
   pacedTolerance: 0.1,
   deframerMBps: 50,
 } as const;
-
-function wholeNumber(value: string | undefined, flag: string, min = 1): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new RangeError(`Invalid ${flag} "${value}": expected a whole number of at least ${min}`);
-  return n;
-}
 
 /** Runs the command; resolves to the exit code. */
 export async function run(args: string[], io: CliIo): Promise<number> {

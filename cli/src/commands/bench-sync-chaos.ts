@@ -17,15 +17,9 @@ import { createLogger, jsonLineSink } from "@kiosk/contracts";
 import { parseArgs } from "node:util";
 import { runSyncChaos } from "../sync-chaos/orchestrator.ts";
 import { EXIT, type CliIo } from "../io.ts";
+import { wholeNumber } from "../flags.ts";
 
 const USAGE = "Usage: ./kiosk bench sync-chaos [--quick] [--results N] [--seed S] [--kiosks N] [--seconds N] [--sqlite] [--keep]\n";
-
-function wholeNumber(value: string | undefined, flag: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new RangeError(`Invalid ${flag} "${value}": expected a whole number of at least ${min}`);
-  return n;
-}
 
 /** Runs the command; resolves to the exit code. */
 export async function run(args: string[], io: CliIo): Promise<number> {

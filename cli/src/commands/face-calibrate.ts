@@ -14,7 +14,8 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT, type CliIo } from "../io.ts";
-import { round, wholeNumber } from "./face-support.ts";
+import { round } from "./face-support.ts";
+import { wholeNumber } from "../flags.ts";
 
 /**
  * Parses a scores file (`chip<TAB>live<TAB>0|1<TAB>score` per line).

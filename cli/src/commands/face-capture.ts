@@ -18,7 +18,8 @@ import { CameraLiveFrames, createCamera, createFaceEngine, devicesConfigSchema, 
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT, type CliIo } from "../io.ts";
-import { loadFaceConfig, loadImage, reportFailure, round, stderrLogger, wholeNumber } from "./face-support.ts";
+import { loadFaceConfig, loadImage, reportFailure, round, stderrLogger } from "./face-support.ts";
+import { wholeNumber } from "../flags.ts";
 
 const DEVICES_ENV_PREFIX = "KIOSK_EDGE_DEVICES_";
 

@@ -18,8 +18,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT, type CliIo } from "../io.ts";
-import { loadFaceConfig, loadImage, mapConcurrent, reportFailure, round, stderrLogger, wholeNumber } from "./face-support.ts";
+import { loadFaceConfig, loadImage, mapConcurrent, reportFailure, round, stderrLogger } from "./face-support.ts";
 import { rocSvg } from "./roc-svg.ts";
+import { wholeNumber } from "../flags.ts";
 
 /** One line of a pairs file. */
 export interface FacePair {

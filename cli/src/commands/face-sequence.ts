@@ -23,7 +23,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT, type CliIo } from "../io.ts";
-import { loadFaceConfig, loadImage, reportFailure, stderrLogger, wholeNumber } from "./face-support.ts";
+import { loadFaceConfig, loadImage, reportFailure, stderrLogger } from "./face-support.ts";
+import { wholeNumber } from "../flags.ts";
 
 /** Frames made when `--frames` is not given: 6 at the kiosk's 5–10 fps is about one second. */
 export const DEFAULT_SEQUENCE_FRAMES = 6;

@@ -45,14 +45,6 @@ export async function loadImage(path: string): Promise<{ ok: true; image: RgbIma
   }
 }
 
-/** A whole number flag value of at least `min`, or `undefined` when absent. */
-export function wholeNumber(value: string | undefined, flag: string, min = 1): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new RangeError(`Invalid ${flag} "${value}": expected a whole number of at least ${min}`);
-  return n;
-}
-
 /**
  * Maps `items` through `fn` with at most `concurrency` calls in flight,
  * keeping the result order.

@@ -33,6 +33,7 @@ import { silentLogger, systemClock } from "@kiosk/contracts";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT, type CliIo } from "../io.ts";
+import { wholeNumber } from "../flags.ts";
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -47,13 +48,6 @@ function print(io: CliIo, output: Output): number {
 
 function fail(io: CliIo, code: ErrorCode, message: string): number {
   return print(io, { ok: false, error: { code, message } });
-}
-
-function wholeNumber(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`Invalid ${flag} "${value}": expected a positive whole number`);
-  return n;
 }
 
 type Outcome =
@@ -90,10 +84,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   let factory: TransportFactory;
   let photos: ChipPhotoDecoder;
   try {
-    timeoutMs = wholeNumber(values["timeout-ms"], "--timeout-ms", DEFAULT_TIMEOUT_MS);
+    timeoutMs = wholeNumber(values["timeout-ms"], "--timeout-ms") ?? DEFAULT_TIMEOUT_MS;
     photos = photoDecoder(values, io.cwd);
     if (values.port !== undefined) {
-      factory = serialReaderTransport({ path: resolve(io.cwd, values.port), baudRate: wholeNumber(values.baud, "--baud", 115200) });
+      factory = serialReaderTransport({ path: resolve(io.cwd, values.port), baudRate: wholeNumber(values.baud, "--baud") ?? 115200 });
     } else {
       if (values.baud !== undefined) return fail(io, "usage", "--baud applies to --port only: a HID reader has no line speed");
       factory = hidReaderTransport({ vidPid: values.hid ?? "" });
