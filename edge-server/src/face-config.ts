@@ -11,7 +11,7 @@ import { livenessConfigSchema } from "./liveness-config.ts";
 import { qualityGateConfigSchema } from "./quality-gate-config.ts";
 
 /** Embedding models the engine can run. */
-export const FACE_MODELS = ["face-api", "faceres", "faceres-deep", "fusion"] as const;
+export const FACE_MODELS = ["face-api", "face-api-68", "faceres", "faceres-deep", "fusion"] as const;
 
 /** Ways of presenting the chip photo to the detector, tried in the configured order. */
 export const CHIP_ATTEMPTS = ["as-is", "padded", "upscaled", "padded-upscaled"] as const;
@@ -41,7 +41,8 @@ export const faceConfigSchema = z.object({
     .default(0)
     .meta({ description: "Face worker threads, each with its own WASM model copy (0 = one per CPU core)" }),
   model: z.enum(FACE_MODELS).default("face-api").meta({
-    description: "Embedding model: face-api (default, calibrated), faceres, faceres-deep (comparison only, needs modelsCacheDir) or fusion (face-api + faceres)",
+    description:
+      "Embedding model: face-api (default, calibrated), face-api-68 (aligned by face-api's 68-point landmark net instead of human's mesh; comparison only), faceres, faceres-deep (comparison only, needs modelsCacheDir) or fusion (face-api + faceres)",
   }),
   threshold: z.object({
     value: z

@@ -14,6 +14,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+// These tests start real face workers; a busy machine can take longer than bun's 5 s default.
+const ENGINE_TEST_TIMEOUT_MS = 30_000;
+
 describe("parsePairs", () => {
   test("reads tab-separated pairs relative to a base folder, skipping blanks and comments", () => {
     expect(parsePairs("# chip\tlive\tsame\na.webp\tb.jpg\t1\n\nc.webp\td.jpg\t0\n", "/data")).toEqual([
@@ -65,7 +68,7 @@ describe("./kiosk face eval", () => {
     const scores = (await readFile(join(dir, "scores.tsv"), "utf8")).trim().split("\n");
     expect(scores.length).toBe(5);
     expect(scores[4]?.endsWith("\t-Infinity")).toBe(true);
-  });
+  }, ENGINE_TEST_TIMEOUT_MS);
 
   test("bad usage and a broken pairs file exit 2", async () => {
     const none = captureIo({ cwd: dir });

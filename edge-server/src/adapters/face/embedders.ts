@@ -44,9 +44,12 @@ export const FUSION_NORMS: { readonly faceApi: ScoreNorm; readonly faceres: Scor
 /** Weights of the fused scores, face-api first: its scores separate better, so they count more. */
 export const FUSION_WEIGHTS = { faceApi: 3, faceres: 1 } as const;
 
-function faceApiIdentity(p: FaceApiPreparation): string {
+// The landmarks that place the five alignment points: human's mesh, or face-api's
+// 68-point net run twice (on human's box, then on the box of its own points).
+function faceApiIdentity(p: FaceApiPreparation, landmarks: "mesh" | "landmark68" = "mesh"): string {
   const flip = p.flipAverage ? "+flip" : "";
-  return `face-api-recognition@${FACE_API_VERSION}+human-mesh-dlib5-150${flip}+blur(chip=${p.chipBlurSigma},live=${p.liveBlurSigma})`;
+  const source = landmarks === "mesh" ? "human-mesh" : `face-api-landmark68@${FACE_API_VERSION}x2`;
+  return `face-api-recognition@${FACE_API_VERSION}+${source}-dlib5-150${flip}+blur(chip=${p.chipBlurSigma},live=${p.liveBlurSigma})`;
 }
 
 /** The identity of the embeddings `name` produces with preparation `p`. */
@@ -54,6 +57,8 @@ export function embeddingModelFor(name: EmbedderName, p: FaceApiPreparation): Em
   switch (name) {
     case "face-api":
       return { model: faceApiIdentity(p), dims: RECOGNITION_DIMS };
+    case "face-api-68":
+      return { model: faceApiIdentity(p, "landmark68"), dims: RECOGNITION_DIMS };
     case "faceres":
       return { model: `human-faceres@${HUMAN_VERSION}`, dims: FACERES_DIMS };
     case "faceres-deep":
@@ -75,10 +80,15 @@ export function embeddingModelFor(name: EmbedderName, p: FaceApiPreparation): Em
 
 /** True when `name` needs human's faceres-type network. */
 export function usesFaceres(name: EmbedderName): boolean {
-  return name !== "face-api";
+  return name === "faceres" || name === "faceres-deep" || name === "fusion";
 }
 
 /** True when `name` needs face-api's recognition network. */
 export function usesFaceApi(name: EmbedderName): boolean {
-  return name === "face-api" || name === "fusion";
+  return name === "face-api" || name === "face-api-68" || name === "fusion";
+}
+
+/** True when `name` aligns faces with face-api's 68-point landmark network. */
+export function usesLandmark68(name: EmbedderName): boolean {
+  return name === "face-api-68";
 }

@@ -69,3 +69,4 @@ describe("warpSimilarity and alignFaceChip", () => {
     expect(Math.abs(centre - 128)).toBeLessThan(8);
   });
 });
+

@@ -47,6 +47,14 @@ export const DLIB_TEMPLATE_5: readonly PixelPoint[] = [
 export const MESH_DLIB_5 = [263, 362, 33, 133, 2] as const;
 
 /**
+ * Indices into the 68-point iBUG-300W layout (dlib's 68-point predictor,
+ * face-api's landmark net) of dlib's five points, in
+ * {@linkcode DLIB_TEMPLATE_5} order: eye corners 45 and 42, 36 and 39, and
+ * 33 under the nose tip.
+ */
+export const LANDMARK68_DLIB_5 = [45, 42, 36, 39, 33] as const;
+
+/**
  * The least-squares similarity transform taking `from[i]` onto `to[i]`
  * (Umeyama 1991, without reflection).
  *

@@ -10,9 +10,10 @@ import type * as Tf from "@tensorflow/tfjs-core";
 import { Human, type Config, type FaceResult } from "../../../node_modules/@vladmandic/human/dist/human.node-wasm.js";
 import { l2Normalize } from "../../domain/face-match.ts";
 import type { ChipEmbedding, FaceBox, FaceSummary, FrameAnalysis, MainFace } from "../../ports.ts";
-import { alignFaceChip, MESH_DLIB_5, type PixelPoint } from "./face-align.ts";
-import { prepareChip } from "./chip-preparation.ts";
-import { usesFaceApi, usesFaceres } from "./embedders.ts";
+import { alignFaceChip, LANDMARK68_DLIB_5, MESH_DLIB_5, type PixelPoint } from "./face-align.ts";
+import { prepareChip, type PreparedChip } from "./chip-preparation.ts";
+import { usesFaceApi, usesFaceres, usesLandmark68 } from "./embedders.ts";
+import { FaceLandmarkNet } from "./face-landmark-net.ts";
 import { measureFaceQuality } from "./face-quality.ts";
 import { FaceRecognitionNet, RECOGNITION_CHIP_SIZE } from "./face-recognition-net.ts";
 import type { WorkerInit } from "./face-worker-protocol.ts";
@@ -38,6 +39,7 @@ export class FaceRuntime {
   readonly #init: WorkerInit;
   #human: Human | undefined;
   #faceApi: FaceRecognitionNet | undefined;
+  #landmarks: FaceLandmarkNet | undefined;
   #faceres: FaceresNet | undefined;
 
   constructor(init: WorkerInit) {
@@ -60,6 +62,10 @@ export class FaceRuntime {
     if (usesFaceApi(init.embedder)) {
       this.#faceApi = new FaceRecognitionNet(tf, init.faceApiModelDir);
       await this.#faceApi.load();
+    }
+    if (usesLandmark68(init.embedder)) {
+      this.#landmarks = new FaceLandmarkNet(tf, init.faceApiModelDir);
+      await this.#landmarks.load();
     }
     if (usesFaceres(init.embedder)) {
       this.#faceres = new FaceresNet(tf, init.faceresModelUrl);
@@ -104,8 +110,7 @@ export class FaceRuntime {
       try {
         const face = faces[mainFaceIndex(faces, prepared.image)];
         if (!face) continue;
-        const mesh = face.mesh.map(([x, y]) => prepared.toPhoto({ x, y }));
-        const embedding = await this.#embed(photo, face, "chip", mesh);
+        const embedding = await this.#embed(photo, face, "chip", prepared);
         const [x, y, w, h] = face.box;
         const a = prepared.toPhoto({ x, y });
         const b = prepared.toPhoto({ x: x + w, y: y + h });
@@ -120,8 +125,10 @@ export class FaceRuntime {
   /** Frees every model. */
   dispose(): void {
     this.#faceApi?.dispose();
+    this.#landmarks?.dispose();
     this.#faceres?.dispose();
     this.#faceApi = undefined;
+    this.#landmarks = undefined;
     this.#faceres = undefined;
     this.#human = undefined;
   }
@@ -147,12 +154,12 @@ export class FaceRuntime {
     }
   }
 
-  // The embedding of one face, L2-normalised; `mesh` overrides the face's own
-  // landmarks (for a chip, they are mapped back from the prepared image).
-  async #embed(image: RgbImage, face: FaceResult, kind: "chip" | "live", mesh?: readonly PixelPoint[]): Promise<Float32Array> {
+  // The embedding of one face, L2-normalised. For a chip the face was found
+  // in `prepared`, and its landmarks are mapped back to the photo.
+  async #embed(image: RgbImage, face: FaceResult, kind: "chip" | "live", prepared?: PreparedChip): Promise<Float32Array> {
     const parts: Float32Array[] = [];
     if (this.#faceApi) {
-      const points = MESH_DLIB_5.map((i) => mesh?.[i] ?? pointOf(face.mesh[i]));
+      const points = await this.#alignmentPoints(image, face, prepared);
       let chip = alignFaceChip(image, points, RECOGNITION_CHIP_SIZE, CHIP_PADDING);
       const sigma = kind === "chip" ? this.#init.faceApi.chipBlurSigma : this.#init.faceApi.liveBlurSigma;
       if (sigma > 0) chip = gaussianBlur(chip, sigma);
@@ -165,6 +172,16 @@ export class FaceRuntime {
       parts.push(l2Normalize(await this.#faceres.embed(crop)));
     }
     return concat(parts);
+  }
+
+  // dlib's five points of the face, in `image` pixels: from human's mesh, or
+  // from face-api's 68-point net run on the prepared image human searched.
+  async #alignmentPoints(image: RgbImage, face: FaceResult, prepared?: PreparedChip): Promise<PixelPoint[]> {
+    const toPhoto = prepared?.toPhoto ?? ((p: PixelPoint): PixelPoint => p);
+    if (!this.#landmarks) return MESH_DLIB_5.map((i) => toPhoto(pointOf(face.mesh[i])));
+    const [x, y, width, height] = face.box;
+    const points = await this.#landmarks.detectRefined(prepared?.image ?? image, { x, y, width, height });
+    return LANDMARK68_DLIB_5.map((i) => toPhoto(points[i] as PixelPoint));
   }
 
   #config(): Partial<Config> {
@@ -206,6 +223,10 @@ export class FaceRuntime {
     await this.#detect({ width: 256, height: 256, data: grey }, { rotation: true, liveness: true, crops: false });
     if (this.#faceApi) {
       await this.#faceApi.embed({ width: RECOGNITION_CHIP_SIZE, height: RECOGNITION_CHIP_SIZE, data: new Uint8Array(RECOGNITION_CHIP_SIZE ** 2 * 3) });
+    }
+    if (this.#landmarks) {
+      const grey = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 3).fill(128) };
+      await this.#landmarks.detect(grey, { x: 0, y: 0, width: 64, height: 64 });
     }
     if (this.#faceres) {
       const blank = tf.fill([112, 112, 3], 0.5) as Tf.Tensor3D;

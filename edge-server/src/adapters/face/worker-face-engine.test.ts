@@ -132,6 +132,26 @@ describe("WorkerFaceEngine on real models", () => {
   });
 });
 
+describe("WorkerFaceEngine with face-api's 68-point alignment (comparison model)", () => {
+  test("aligns with the landmark net and still tells the same person from another", async () => {
+    const base = config({ model: "face-api-68", workers: 1 });
+    const model = faceEmbeddingModel(base).model;
+    expect(model).toContain("face-api-landmark68");
+    const engine = createFaceEngine({ ...base, threshold: { value: 0.9, model } }, log);
+    await engine.start();
+    try {
+      const [chipA, liveA, liveB] = await Promise.all([photo(FACE_FIXTURES.chipA), photo(FACE_FIXTURES.liveA), photo(FACE_FIXTURES.liveB)]);
+      const chip = await engine.embedChip(chipA);
+      const same = await engine.analyze(liveA, { embed: true });
+      const other = await engine.analyze(liveB, { embed: true });
+      if (!chip.ok || !same.main?.embedding || !other.main?.embedding) throw new Error("expected faces in the fixtures");
+      expect(compareEmbeddings(engine.model, chip.embedding, same.main.embedding)).toBeGreaterThan(compareEmbeddings(engine.model, chip.embedding, other.main.embedding) + 0.02);
+    } finally {
+      await engine.stop();
+    }
+   }, 30_000);
+});
+
 describe("WorkerFaceEngine lifecycle and refusals", () => {
   test("start, analyze, stop: no worker survives, and later calls are refused", async () => {
     const engine = createFaceEngine(config({ workers: 1 }), log);
