@@ -208,6 +208,33 @@ describe("KioskStore", () => {
     expect(store.identity().nextSeq).toBe(1);
   });
 
+  test("a disk that really fills (SQLite at its page limit) gives store-full, loses nothing, and saving resumes when space returns", async () => {
+    t = await openTestStore({ file: true });
+    const pages = () => (t?.db.query("PRAGMA page_count").get() as { page_count: number }).page_count;
+    const saved: number[] = [];
+    for (let i = 0; i < 3; i++) saved.push((await t.store.saveResult(sampleResult())).seq);
+    // The file may not grow by more than two pages: the next saves run into SQLITE_FULL.
+    t.db.run(`PRAGMA max_page_count = ${pages() + 2}`);
+    let error: unknown;
+    for (let i = 0; i < 200 && error === undefined; i++) {
+      try {
+        saved.push((await t.store.saveResult(sampleResult())).seq);
+      } catch (caught) {
+        error = caught;
+      }
+    }
+    expect(isKioskError(error, "store-full")).toBe(true);
+    expect((error as Error).message).toContain("the kiosk's disk is full");
+    // The failed save left no partial record and used no sequence number.
+    expect(count(t, "records")).toBe(saved.length);
+    expect(t.store.identity().nextSeq).toBe(saved.length + 1);
+    expect(await t.store.verifyChain()).toMatchObject({ records: saved.length, problems: [] });
+
+    t.db.run("PRAGMA max_page_count = 1073741823");
+    expect((await t.store.saveResult(sampleResult())).seq).toBe(saved.length + 1);
+    expect(await t.store.verifyChain()).toMatchObject({ records: saved.length + 1, problems: [] });
+  });
+
   test("results are accepted again by themselves once space returns", async () => {
     let usage: DiskUsage = { usedBytes: 0, freeBytes: 10 * 1024 * 1024 };
     t = await openTestStore({ probe: { measure: () => usage }, limits: { budgetBytes: 1 << 20, softWatermark: 0.7, hardWatermark: 0.9, minFreeBytes: 1024 * 1024 } });
