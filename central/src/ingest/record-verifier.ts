@@ -88,13 +88,17 @@ export class RecordVerifier {
         fault: { reason: R.badSchema, message: `Record does not match the upstream record schema at "${where}": ${issue?.message ?? "invalid"}` },
       });
     });
-    const valid = await this.#signatures.verifyAll(awaiting.map((a) => a.check));
+    // The signatures go to the workers first; the body schemas are checked
+    // here meanwhile. A bad signature still decides the verdict over a bad body.
+    const signatures = this.#signatures.verifyAll(awaiting.map((a) => a.check));
+    const bodies = awaiting.map(({ record }) => checkRecordBody(record.kind, record.schemaVersion, record.body, kioskId));
+    const valid = await signatures;
     awaiting.forEach(({ checked, record }, i) => {
       if (!valid[i]) {
         out.push({ ...checked, fault: { reason: R.badSignature, message: `Signature does not verify with key "${record.keyId}": the record was changed after it was signed` } });
         return;
       }
-      const body = checkRecordBody(record.kind, record.schemaVersion, record.body, kioskId);
+      const body = bodies[i]!;
       out.push(body.ok ? checked : { ...checked, fault: { reason: R.badSchema, message: body.message } });
     });
     return out.sort((a, b) => a.index - b.index);

@@ -118,8 +118,11 @@ export class IngestStore {
       const eventIds = [...new Set(records.flatMap((r) => (r.fault === undefined && r.record ? [r.record.eventId] : [])))];
       const eventOwners = new Map<string, EventOwner>();
       if (eventIds.length > 0) {
-        const owners: Array<{ event_id: string; kiosk_id: string; epoch: number | string; seq: number | string }> = await tx`
-          select event_id, kiosk_id, epoch, seq from ingest_ledger where event_id in ${tx(eventIds)}`;
+        // On PostgreSQL one array parameter, not one parameter per event id.
+        const owners: Array<{ event_id: string; kiosk_id: string; epoch: number | string; seq: number | string }> =
+          this.#db.dialect === "postgres"
+            ? await tx`select event_id, kiosk_id, epoch, seq from ingest_ledger where event_id = any(${tx.array(eventIds, "TEXT")}::text[])`
+            : await tx`select event_id, kiosk_id, epoch, seq from ingest_ledger where event_id in ${tx(eventIds)}`;
         for (const o of owners) eventOwners.set(o.event_id, { kioskId: o.kiosk_id, epoch: Number(o.epoch), seq: Number(o.seq) });
       }
 
@@ -149,40 +152,10 @@ export class IngestStore {
   }
 
   async #write(tx: SQL, kioskId: string, epoch: number, plan: BatchPlan, receivedAtMs: number, receivedAt: string): Promise<void> {
-    if (plan.newLedger.length > 0) {
-      const rows = plan.newLedger.map((e) => ({
-        kiosk_id: kioskId,
-        epoch,
-        seq: e.seq,
-        event_id: e.eventId,
-        status: e.status,
-        reason: e.reason,
-        chain_hash: e.chainHash,
-        prev_hash: e.prevHash,
-        content_sha256: e.contentSha256,
-        received_at_ms: receivedAtMs,
-      }));
-      await tx`insert into ingest_ledger ${tx(rows)}`;
-    }
-    if (plan.accepted.length > 0) {
-      const rows = plan.accepted.map(({ record, chainHash }) => ({
-        kiosk_id: kioskId,
-        epoch,
-        seq: record!.seq,
-        event_id: record!.eventId,
-        kind: record!.kind,
-        schema_version: record!.schemaVersion,
-        created_at: record!.createdAt,
-        boot_id: record!.bootId,
-        body: record!.body,
-        body_sha256: record!.bodySha256,
-        prev_hash: record!.prevHash,
-        chain_hash: chainHash!,
-        key_id: record!.keyId,
-        signature: record!.signature,
-        received_at: receivedAt,
-      }));
-      await tx`insert into upstream_records ${tx(rows)}`;
+    if (this.#db.dialect === "postgres") {
+      await writeRowsUnnest(tx, kioskId, epoch, plan, receivedAtMs, receivedAt);
+    } else {
+      await writeRowsValues(tx, kioskId, epoch, plan, receivedAtMs, receivedAt);
     }
     const rejections = uniqueBy(plan.rejections, (r) => `${r.seq}:${r.contentSha256}`).map((r) => ({
       kiosk_id: kioskId,
@@ -240,6 +213,89 @@ export class IngestStore {
       detail: String(row["detail"]),
       raisedAt: new Date(Number(row["raised_at_ms"])).toISOString(),
     }));
+  }
+}
+
+// The new ledger rows and accepted records as multi-row VALUES (SQLite).
+async function writeRowsValues(tx: SQL, kioskId: string, epoch: number, plan: BatchPlan, receivedAtMs: number, receivedAt: string): Promise<void> {
+  if (plan.newLedger.length > 0) {
+    const rows = plan.newLedger.map((e) => ({
+      kiosk_id: kioskId,
+      epoch,
+      seq: e.seq,
+      event_id: e.eventId,
+      status: e.status,
+      reason: e.reason,
+      chain_hash: e.chainHash,
+      prev_hash: e.prevHash,
+      content_sha256: e.contentSha256,
+      received_at_ms: receivedAtMs,
+    }));
+    await tx`insert into ingest_ledger ${tx(rows)}`;
+  }
+  if (plan.accepted.length > 0) {
+    const rows = plan.accepted.map(({ record, chainHash }) => ({
+      kiosk_id: kioskId,
+      epoch,
+      seq: record!.seq,
+      event_id: record!.eventId,
+      kind: record!.kind,
+      schema_version: record!.schemaVersion,
+      created_at: record!.createdAt,
+      boot_id: record!.bootId,
+      body: record!.body,
+      body_sha256: record!.bodySha256,
+      prev_hash: record!.prevHash,
+      chain_hash: chainHash!,
+      key_id: record!.keyId,
+      signature: record!.signature,
+      received_at: receivedAt,
+    }));
+    await tx`insert into upstream_records ${tx(rows)}`;
+  }
+}
+
+// The same rows on PostgreSQL: one array parameter per column through
+// unnest, so a statement has a dozen parameters whatever the batch size
+// (the VALUES form binds 15 per record and is planned anew for every size).
+async function writeRowsUnnest(tx: SQL, kioskId: string, epoch: number, plan: BatchPlan, receivedAtMs: number, receivedAt: string): Promise<void> {
+  const ledger = plan.newLedger;
+  if (ledger.length > 0) {
+    await tx`
+      insert into ingest_ledger (kiosk_id, epoch, seq, event_id, status, reason, chain_hash, prev_hash, content_sha256, received_at_ms)
+      select ${kioskId}, ${epoch}, u.seq, u.event_id, u.status, u.reason, u.chain_hash, u.prev_hash, u.content_sha256, ${receivedAtMs}
+      from unnest(
+        ${tx.array(ledger.map((e) => e.seq), "INT8")}::bigint[],
+        ${tx.array(ledger.map((e) => e.eventId), "TEXT")}::text[],
+        ${tx.array(ledger.map((e) => e.status), "TEXT")}::text[],
+        ${tx.array(ledger.map((e) => e.reason), "TEXT")}::text[],
+        ${tx.array(ledger.map((e) => e.chainHash), "TEXT")}::text[],
+        ${tx.array(ledger.map((e) => e.prevHash), "TEXT")}::text[],
+        ${tx.array(ledger.map((e) => e.contentSha256), "TEXT")}::text[]
+      ) as u(seq, event_id, status, reason, chain_hash, prev_hash, content_sha256)`;
+  }
+  const accepted = plan.accepted.map(({ record, chainHash }) => ({ record: record!, chainHash: chainHash! }));
+  if (accepted.length > 0) {
+    const column = <T>(pick: (a: (typeof accepted)[number]) => T): T[] => accepted.map(pick);
+    await tx`
+      insert into upstream_records
+        (kiosk_id, epoch, seq, event_id, kind, schema_version, created_at, boot_id, body, body_sha256, prev_hash, chain_hash, key_id, signature, received_at)
+      select ${kioskId}, ${epoch}, u.seq, u.event_id, u.kind, u.schema_version, u.created_at, u.boot_id, u.body, u.body_sha256,
+        u.prev_hash, u.chain_hash, u.key_id, u.signature, ${receivedAt}::timestamptz
+      from unnest(
+        ${tx.array(column((a) => a.record.seq), "INT8")}::bigint[],
+        ${tx.array(column((a) => a.record.eventId), "TEXT")}::text[],
+        ${tx.array(column((a) => a.record.kind), "TEXT")}::text[],
+        ${tx.array(column((a) => a.record.schemaVersion), "INT4")}::integer[],
+        ${tx.array(column((a) => a.record.createdAt), "TEXT")}::text[],
+        ${tx.array(column((a) => a.record.bootId), "TEXT")}::text[],
+        ${tx.array(column((a) => a.record.body), "TEXT")}::text[],
+        ${tx.array(column((a) => a.record.bodySha256), "TEXT")}::text[],
+        ${tx.array(column((a) => a.record.prevHash), "TEXT")}::text[],
+        ${tx.array(column((a) => a.chainHash), "TEXT")}::text[],
+        ${tx.array(column((a) => a.record.keyId), "TEXT")}::text[],
+        ${tx.array(column((a) => a.record.signature), "TEXT")}::text[]
+      ) as u(seq, event_id, kind, schema_version, created_at, boot_id, body, body_sha256, prev_hash, chain_hash, key_id, signature)`;
   }
 }
 

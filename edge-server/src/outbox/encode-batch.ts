@@ -5,6 +5,8 @@ import type { PendingBatch } from "./outbox-repository.ts";
 export interface EncodedBatch {
   /** The `BatchRequest` JSON text. */
   readonly json: string;
+  /** `json` as UTF-8, the bytes to compress and send. */
+  readonly bytes: Uint8Array;
   /** The records it holds: a prefix of the pending batch. */
   readonly records: readonly UpstreamRecord[];
 }
@@ -20,16 +22,19 @@ export function encodeBatch(batch: PendingBatch, maxBytes: number): EncodedBatch
   // Same text as JSON.stringify({ kioskId, epoch, records }), built piece by piece to measure it.
   const head = `{"kioskId":${JSON.stringify(batch.kioskId)},"epoch":${JSON.stringify(batch.epoch)},"records":[`;
   const tail = "]}";
+  const parts = batch.records.map((record) => JSON.stringify(record));
+  // The usual case: the whole batch fits, and is encoded once.
+  const whole = `${head}${parts.join(",")}${tail}`;
+  const wholeBytes = encoder.encode(whole);
+  if (wholeBytes.length <= maxBytes || parts.length <= 1) return { json: whole, bytes: wholeBytes, records: batch.records };
   let size = encoder.encode(head).length + tail.length;
-  const parts: string[] = [];
-  const records: UpstreamRecord[] = [];
-  for (const record of batch.records) {
-    const part = JSON.stringify(record);
-    const bytes = encoder.encode(part).length + (parts.length > 0 ? 1 : 0);
-    if (parts.length > 0 && size + bytes > maxBytes) break;
-    parts.push(part);
-    records.push(record);
+  let count = 0;
+  for (const part of parts) {
+    const bytes = encoder.encode(part).length + (count > 0 ? 1 : 0);
+    if (count > 0 && size + bytes > maxBytes) break;
+    count++;
     size += bytes;
   }
-  return { json: `${head}${parts.join(",")}${tail}`, records };
+  const json = `${head}${parts.slice(0, count).join(",")}${tail}`;
+  return { json, bytes: encoder.encode(json), records: batch.records.slice(0, count) };
 }

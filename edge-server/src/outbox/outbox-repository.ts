@@ -48,10 +48,32 @@ export interface OutboxStats {
   readonly lastAckAtMs: number | null;
 }
 
+/** A record's place in the queue: its (kiosk, epoch, seq). */
+export interface QueuePosition {
+  readonly kioskId: string;
+  readonly epoch: number;
+  readonly seq: number;
+}
+
+/** Which records head the queue, without their bodies. */
+export interface PendingHead {
+  readonly kioskId: string;
+  readonly epoch: number;
+  /** Seqs of the oldest pending records of (kioskId, epoch), oldest first. */
+  readonly seqs: readonly number[];
+}
+
 /** The sender's view of the outbox. */
 export interface OutboxRepository {
-  /** Up to `maxRecords` oldest pending records, all of the oldest pending (kiosk, epoch); `undefined` when none. */
-  nextBatch(maxRecords: number): Promise<PendingBatch | undefined>;
+  /**
+   * Up to `maxRecords` oldest pending records, all of the oldest pending (kiosk, epoch); `undefined` when none.
+   * With `after`, only records queued after that one count: the sender reads the batch that
+   * follows the one in flight while it waits for the receipt (it sends it only after checking,
+   * with {@linkcode OutboxRepository.pendingHead}, that the batch still heads the queue).
+   */
+  nextBatch(maxRecords: number, after?: QueuePosition): Promise<PendingBatch | undefined>;
+  /** The (kiosk, epoch) and seqs that {@linkcode OutboxRepository.nextBatch} would return now; `undefined` when none. */
+  pendingHead(maxRecords: number): PendingHead | undefined;
   /** Highest seq ever created in (kioskId, epoch), 0 when none. */
   lastSeq(kioskId: string, epoch: number): number;
   /** Applies a settlement in one transaction; rows that are no longer pending are left alone. */

@@ -282,6 +282,26 @@ describe("OutboxSender against a real HTTP central", () => {
     expect(await states(t, [1, 2, 3, 4])).toEqual(["acked", "acked", "acked", "acked"]);
   });
 
+  test("reads the next batch ahead during a request, but sends it only after the receipt, and re-reads it if the queue changed", async () => {
+    const { t, central, sender, run } = await setup();
+    await saveResults(t, 1_001);
+    const release = central.hold();
+    const arrived = central.nextArrival();
+    await sender.start();
+    await t.clock.advance(0);
+    await arrived;
+    // While batch 1-500 is in flight, seq 501 leaves the queue.
+    t.outbox.settle({ kioskId: KIOSK_ID, epoch: 1, acked: [], quarantined: [{ seq: 501, reason: "bad-schema", message: null }], receipt: null, atMs: 1 });
+    expect(central.batches).toHaveLength(1);
+    release();
+    await sender.whenIdle();
+    await run();
+    expect(central.maxInFlight).toBe(1);
+    const sent = central.batches.map((b) => b.body.records.map((r) => r.seq));
+    expect(sent.map((seqs) => [seqs[0], seqs[seqs.length - 1]])).toEqual([[1, 500], [502, 1_001]]);
+    expect(t.outbox.stats()).toMatchObject({ backlog: 0, quarantined: 1 });
+  });
+
   test("a batch refused as a whole is halved until the record at fault is alone, which is quarantined", async () => {
     const { t, central, sender, run } = await setup({ random: () => 0 });
     central.respond = (b) =>

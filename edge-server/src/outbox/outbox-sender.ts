@@ -14,12 +14,13 @@ import {
   type Service,
   type Signer,
   type TimerId,
+  type UpstreamRecord,
 } from "@kiosk/contracts";
 import { fullJitterDelayMs, retryAfterMs, type BackoffPolicy } from "./backoff.ts";
 import type { CentralKey } from "./central-key.ts";
 import { encodeBatch } from "./encode-batch.ts";
 import { gzip } from "./gzip.ts";
-import type { OutboxRepository, PendingBatch } from "./outbox-repository.ts";
+import type { OutboxRepository, PendingBatch, QueuePosition } from "./outbox-repository.ts";
 import { checkBatchResponse, planSettlement } from "./receipt-check.ts";
 import { signedRequestHeaders } from "./signed-request.ts";
 import type { UpstreamClient, UpstreamResponse } from "./upstream-client.ts";
@@ -61,6 +62,22 @@ export interface OutboxSenderState {
   readonly inFlight: boolean;
 }
 
+/** A batch read from the outbox and made into a signed, compressed request, not yet sent. */
+interface PreparedBatch {
+  readonly pending: PendingBatch;
+  /** The records the body holds: a prefix of `pending.records`. */
+  readonly records: readonly UpstreamRecord[];
+  readonly first: number;
+  readonly last: number;
+  /** The record limit it was read with. */
+  readonly limit: number;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: Uint8Array;
+  /** SHA-256 (hex) of `body`, which central's receipt must name. */
+  readonly batchDigest: string;
+}
+
 type Outcome =
   | { readonly kind: "empty" }
   | { readonly kind: "progress" }
@@ -77,6 +94,9 @@ const REFUSED_BATCH_STATUSES = new Set([400, 413, 422]);
  * - One batch in flight; the oldest pending records of one (kiosk, epoch)
  *   first, at most `maxRecords` records or `maxBytes` of JSON, gzip-compressed,
  *   with an `Idempotency-Key` and the kiosk's request signature.
+ * - While a batch is in flight, the next one is read, encoded, compressed
+ *   and signed, but sent only after this receipt is verified and settled,
+ *   and only if it still heads the queue then (otherwise it is read again).
  * - Drains back-to-back while records are pending; otherwise waits for
  *   {@linkcode OutboxSender.notify} (new record), {@linkcode OutboxSender.nudge}
  *   (network back) or the idle poll.
@@ -95,6 +115,7 @@ export class OutboxSender implements Service {
   #timer: TimerId | undefined;
   #pass: Promise<void> | undefined;
   #abort: AbortController | undefined;
+  #prepared: Promise<PreparedBatch | undefined> | undefined;
   #again = false;
   #failures = 0;
   #lastError: SenderError | null = null;
@@ -138,6 +159,8 @@ export class OutboxSender implements Service {
     this.#clearTimer();
     this.#abort?.abort(new Error("outbox sender stopped"));
     await this.#pass;
+    await this.#prepared;
+    this.#prepared = undefined;
   }
 
   /**
@@ -232,13 +255,11 @@ export class OutboxSender implements Service {
   }
 
   async #sendOne(): Promise<Outcome> {
-    const { repository, upstream, signer, clock, log } = this.#deps;
+    const { repository, upstream, clock, log } = this.#deps;
     const central = this.#deps.central as CentralKey;
-    const pending = await repository.nextBatch(this.#limit);
-    if (!pending) return { kind: "empty" };
-    const { json, records } = encodeBatch(pending, this.#deps.maxBytes);
-    const first = records[0]?.seq ?? 0;
-    const last = records[records.length - 1]?.seq ?? 0;
+    const batch = (await this.#takePrepared()) ?? (await this.#prepare(this.#limit));
+    if (!batch) return { kind: "empty" };
+    const { pending, records, first, last, path, headers, body, batchDigest } = batch;
     for (const seq of pending.unreadable) {
       if (seq >= first && seq <= last) {
         log.error("integrity alarm: a saved record's body cannot be decrypted; sending its signed header so central settles it", {
@@ -247,7 +268,57 @@ export class OutboxSender implements Service {
         });
       }
     }
-    const body = await gzip(new TextEncoder().encode(json));
+    const controller = new AbortController();
+    this.#abort = controller;
+    let response: UpstreamResponse;
+    // While this batch is in flight, the one after it is read and encoded
+    // (never sent): it goes out only after this receipt is verified and
+    // settled, and only if it still heads the queue then.
+    let next: Promise<PreparedBatch | undefined> | undefined;
+    let settled = false;
+    try {
+      try {
+        const sending = upstream.send({ method: "POST", path, headers, body }, controller.signal);
+        next = this.#prepare(this.#limit, { kioskId: pending.kioskId, epoch: pending.epoch, seq: last }).catch(() => undefined);
+        response = await sending;
+      } finally {
+        this.#abort = undefined;
+      }
+      const outcome = await this.#settle(batch, response);
+      settled = outcome.kind === "progress" && this.#limit === batch.limit;
+      if (settled) this.#prepared = next;
+      return outcome;
+    } finally {
+      // A read-ahead that will not be used still finishes before the attempt ends.
+      if (!settled) await next;
+    }
+  }
+
+  // The read-ahead batch, if it is still exactly the head of the queue.
+  async #takePrepared(): Promise<PreparedBatch | undefined> {
+    const prepared = await this.#prepared;
+    this.#prepared = undefined;
+    if (!prepared || prepared.limit !== this.#limit) return undefined;
+    const head = this.#deps.repository.pendingHead(prepared.records.length);
+    const seqs = prepared.records.map((r) => r.seq);
+    const same =
+      head !== undefined &&
+      head.kioskId === prepared.pending.kioskId &&
+      head.epoch === prepared.pending.epoch &&
+      head.seqs.length === seqs.length &&
+      head.seqs.every((seq, i) => seq === seqs[i]);
+    return same ? prepared : undefined;
+  }
+
+  // Reads the next batch (after `after`, when given) and builds its signed, compressed request.
+  async #prepare(limit: number, after?: QueuePosition): Promise<PreparedBatch | undefined> {
+    const { repository, signer } = this.#deps;
+    const pending = await repository.nextBatch(limit, after);
+    if (!pending) return undefined;
+    const { bytes, records } = encodeBatch(pending, this.#deps.maxBytes);
+    const first = records[0]?.seq ?? 0;
+    const last = records[records.length - 1]?.seq ?? 0;
+    const body = await gzip(bytes);
     const batchDigest = await sha256Hex(body);
     const path = batchPath(pending.kioskId);
     const idempotencyKey = batchIdempotencyKey(pending.kioskId, pending.epoch, first, last);
@@ -257,14 +328,14 @@ export class OutboxSender implements Service {
       Accept: "application/json",
       ...(await signedRequestHeaders(signer, { method: "POST", path, idempotencyKey, body })),
     };
-    const controller = new AbortController();
-    this.#abort = controller;
-    let response: UpstreamResponse;
-    try {
-      response = await upstream.send({ method: "POST", path, headers, body }, controller.signal);
-    } finally {
-      this.#abort = undefined;
-    }
+    return { pending, records, first, last, limit, path, headers, body, batchDigest };
+  }
+
+  // Checks central's answer to `batch` and settles its records.
+  async #settle(batch: PreparedBatch, response: UpstreamResponse): Promise<Outcome> {
+    const { repository, clock, log } = this.#deps;
+    const central = this.#deps.central as CentralKey;
+    const { pending, records, first, last, batchDigest } = batch;
     const now = clock.now();
     const what = `batch ${pending.epoch}/${first}-${last}`;
     const { status } = response;

@@ -91,11 +91,13 @@ export async function benchDrain(options: DrainBenchOptions): Promise<DrainBench
     // The sender finds the outbox empty exactly when it is drained: no polling of counts over a large table.
     let emptyAt: number | undefined;
     const repository: OutboxRepository = {
-      nextBatch: async (maxRecords) => {
-        const batch = await outbox.nextBatch(maxRecords);
-        if (!batch) emptyAt ??= performance.now();
+      nextBatch: async (maxRecords, after) => {
+        const batch = await outbox.nextBatch(maxRecords, after);
+        // A read-ahead past the batch in flight finding nothing does not mean drained.
+        if (!batch && !after) emptyAt ??= performance.now();
         return batch;
       },
+      pendingHead: (maxRecords) => outbox.pendingHead(maxRecords),
       lastSeq: (kioskId, epoch) => outbox.lastSeq(kioskId, epoch),
       settle: (settlement) => outbox.settle(settlement),
       stats: () => outbox.stats(),

@@ -24,6 +24,29 @@ describe("SqliteOutbox", () => {
     expect(await t.outbox.nextBatch(500)).toMatchObject({ epoch: 2, records: [{ seq: 1 }] });
   });
 
+  test("reads the records queued after a given one, and names the head of the queue without opening bodies", async () => {
+    t = await openTestStore();
+    for (let i = 0; i < 5; i++) await t.store.saveResult(sampleResult());
+    await t.store.beginEpoch();
+    await t.store.saveResult(sampleResult());
+    expect((await t.outbox.nextBatch(2, { kioskId: KIOSK_ID, epoch: 1, seq: 2 }))!.records.map((r) => r.seq)).toEqual([3, 4]);
+    expect(await t.outbox.nextBatch(500, { kioskId: KIOSK_ID, epoch: 1, seq: 5 })).toMatchObject({ epoch: 2, records: [{ seq: 1 }] });
+    expect(await t.outbox.nextBatch(500, { kioskId: KIOSK_ID, epoch: 2, seq: 1 })).toBeUndefined();
+    expect(t.outbox.pendingHead(3)).toEqual({ kioskId: KIOSK_ID, epoch: 1, seqs: [1, 2, 3] });
+    expect(t.outbox.pendingHead(500)).toEqual({ kioskId: KIOSK_ID, epoch: 1, seqs: [1, 2, 3, 4, 5] });
+    t.outbox.settle({ kioskId: KIOSK_ID, epoch: 1, acked: [1, 2, 3, 4, 5], quarantined: [], receipt: fakeReceipt(1, 5), atMs: 5 });
+    expect(t.outbox.pendingHead(500)).toEqual({ kioskId: KIOSK_ID, epoch: 2, seqs: [1] });
+  });
+
+  test("acknowledges exactly the seqs named, in runs, leaving the others pending", async () => {
+    t = await openTestStore();
+    for (let i = 0; i < 8; i++) await t.store.saveResult(sampleResult());
+    t.outbox.settle({ kioskId: KIOSK_ID, epoch: 1, acked: [7, 1, 2, 4, 2], quarantined: [], receipt: fakeReceipt(1, 7), atMs: 9 });
+    const states = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(async (seq) => (await t!.store.readRecord(1, seq))?.state));
+    expect(states).toEqual(["acked", "acked", "pending", "acked", "pending", "pending", "acked", "pending"]);
+    expect(t.outbox.pendingHead(500)?.seqs).toEqual([3, 5, 6, 8]);
+  });
+
   test("a body that does not decrypt goes out empty and is listed as unreadable", async () => {
     t = await openTestStore();
     await t.store.saveResult(sampleResult());

@@ -1,7 +1,7 @@
 /** The outbox sender's storage port over the kiosk's SQLite database. */
 import type { Database } from "bun:sqlite";
 import { KioskError, type Logger, type UpstreamRecord } from "@kiosk/contracts";
-import type { OutboxRepository, OutboxStats, PendingBatch, Settlement } from "../outbox/outbox-repository.ts";
+import type { OutboxRepository, OutboxStats, PendingBatch, PendingHead, QueuePosition, Settlement } from "../outbox/outbox-repository.ts";
 import type { DataSealer } from "./data-sealer.ts";
 import { headerOf, openBody, RECORD_COLUMNS, type RecordRow } from "./record-row.ts";
 
@@ -20,31 +20,38 @@ export class SqliteOutbox implements OutboxRepository {
     this.#log = log;
   }
 
-  async nextBatch(maxRecords: number): Promise<PendingBatch | undefined> {
-    const rows = this.#db
-      .query<RecordRow, [number]>(
-        `SELECT ${RECORD_COLUMNS} FROM outbox o JOIN records r ON r.id = o.record_id
-         WHERE o.state = 'pending' ORDER BY o.record_id LIMIT ?`,
-      )
-      .all(Math.max(1, Math.trunc(maxRecords)));
-    const head = rows[0];
+  async nextBatch(maxRecords: number, after?: QueuePosition): Promise<PendingBatch | undefined> {
+    const limit = Math.max(1, Math.trunc(maxRecords));
+    const rows = after
+      ? this.#db
+          .query<RecordRow, [string, number, number, number]>(
+            `SELECT ${RECORD_COLUMNS} FROM outbox o JOIN records r ON r.id = o.record_id
+             WHERE o.state = 'pending' AND o.record_id > coalesce((SELECT id FROM records WHERE kiosk_id = ? AND epoch = ? AND seq = ?), 0)
+             ORDER BY o.record_id LIMIT ?`,
+          )
+          .all(after.kioskId, after.epoch, after.seq, limit)
+      : this.#db
+          .query<RecordRow, [number]>(
+            `SELECT ${RECORD_COLUMNS} FROM outbox o JOIN records r ON r.id = o.record_id
+             WHERE o.state = 'pending' ORDER BY o.record_id LIMIT ?`,
+          )
+          .all(limit);
+    const same = sameEpoch(rows);
+    const head = same[0];
     if (!head) return undefined;
-    // A batch carries one epoch: stop at the first record of another (kiosk, epoch).
-    const same: RecordRow[] = [];
-    for (const row of rows) {
-      if (row.kiosk_id !== head.kiosk_id || row.epoch !== head.epoch) break;
-      same.push(row);
-    }
     const records: UpstreamRecord[] = [];
     const unreadable: number[] = [];
-    for (const row of same) {
-      let body: string | null;
-      try {
-        body = await openBody(this.#sealer, row);
-      } catch (error) {
-        this.#log.error("cannot decrypt a pending record", { epoch: row.epoch, seq: row.seq, error });
-        body = null;
-      }
+    // All bodies of the batch are opened at once: one await, not one per record.
+    const bodies = await Promise.all(
+      same.map((row) =>
+        openBody(this.#sealer, row).catch((error: unknown) => {
+          this.#log.error("cannot decrypt a pending record", { epoch: row.epoch, seq: row.seq, error });
+          return null;
+        }),
+      ),
+    );
+    for (const [i, row] of same.entries()) {
+      const body = bodies[i] ?? null;
       if (body === null) unreadable.push(row.seq);
       const header = headerOf(row);
       records.push({
@@ -62,6 +69,18 @@ export class SqliteOutbox implements OutboxRepository {
       });
     }
     return { kioskId: head.kiosk_id, epoch: head.epoch, records, unreadable };
+  }
+
+  pendingHead(maxRecords: number): PendingHead | undefined {
+    const rows = this.#db
+      .query<Pick<RecordRow, "kiosk_id" | "epoch" | "seq">, [number]>(
+        `SELECT r.kiosk_id, r.epoch, r.seq FROM outbox o JOIN records r ON r.id = o.record_id
+         WHERE o.state = 'pending' ORDER BY o.record_id LIMIT ?`,
+      )
+      .all(Math.max(1, Math.trunc(maxRecords)));
+    const same = sameEpoch(rows);
+    const head = same[0];
+    return head ? { kioskId: head.kiosk_id, epoch: head.epoch, seqs: same.map((row) => row.seq) } : undefined;
   }
 
   lastSeq(kioskId: string, epoch: number): number {
@@ -93,15 +112,16 @@ export class SqliteOutbox implements OutboxRepository {
         ).id;
       }
       const recordId = db.query<{ id: number }, [string, number, number]>("SELECT id FROM records WHERE kiosk_id = ? AND epoch = ? AND seq = ?");
-      const ack = db.query("UPDATE outbox SET state = 'acked', settled_at_ms = ?, receipt_id = ? WHERE record_id = ? AND state = 'pending'");
+      const ackRange = db.query(
+        `UPDATE outbox SET state = 'acked', settled_at_ms = ?, receipt_id = ?
+         WHERE state = 'pending' AND record_id IN (SELECT id FROM records WHERE kiosk_id = ? AND epoch = ? AND seq BETWEEN ? AND ?)`,
+      );
       const quarantine = db.query(
         "UPDATE outbox SET state = 'quarantined', settled_at_ms = ?, receipt_id = ?, reject_reason = ?, reject_message = ? WHERE record_id = ? AND state = 'pending'",
       );
       if (settlement.acked.length > 0 && receiptId === null) throw new Error("acknowledging records needs a receipt");
-      for (const seq of settlement.acked) {
-        const row = recordId.get(settlement.kioskId, settlement.epoch, seq);
-        if (row) ack.run(settlement.atMs, receiptId, row.id);
-      }
+      // One statement per run of consecutive seqs (a whole batch is usually one run).
+      for (const [from, to] of seqRuns(settlement.acked)) ackRange.run(settlement.atMs, receiptId, settlement.kioskId, settlement.epoch, from, to);
       for (const q of settlement.quarantined) {
         const row = recordId.get(settlement.kioskId, settlement.epoch, q.seq);
         if (row) quarantine.run(settlement.atMs, receiptId, q.reason, q.message, row.id);
@@ -138,4 +158,24 @@ export class SqliteOutbox implements OutboxRepository {
     if (changes > 0) this.#log.info("requeued quarantined records", { records: changes });
     return changes;
   }
+}
+
+// A batch carries one epoch: the leading rows of the first row's (kiosk, epoch).
+function sameEpoch<T extends Pick<RecordRow, "kiosk_id" | "epoch">>(rows: readonly T[]): T[] {
+  const head = rows[0];
+  if (!head) return [];
+  const end = rows.findIndex((row) => row.kiosk_id !== head.kiosk_id || row.epoch !== head.epoch);
+  return end === -1 ? [...rows] : rows.slice(0, end);
+}
+
+// Sorted, distinct seqs as runs of consecutive values: [1, 2, 3, 7] → [[1, 3], [7, 7]].
+function seqRuns(seqs: readonly number[]): Array<[number, number]> {
+  const sorted = [...new Set(seqs)].sort((a, b) => a - b);
+  const runs: Array<[number, number]> = [];
+  for (const seq of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && seq === last[1] + 1) last[1] = seq;
+    else runs.push([seq, seq]);
+  }
+  return runs;
 }
