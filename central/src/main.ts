@@ -35,8 +35,9 @@ export async function startCentral(config: CentralConfig, options: { log: Logger
     await db.close();
     throw error;
   }
-  // Record signatures are checked on worker threads so the request thread stays free for HTTP and SQL.
-  const workers = config.ingest.verifyWorkers || Math.max(1, availableParallelism() - 1);
+  // Record signatures are checked on worker threads so the request thread stays free for HTTP and SQL;
+  // it mostly waits for them, so one worker per core keeps every core busy.
+  const workers = config.ingest.verifyWorkers || availableParallelism();
   const signatureVerifier = new WorkerVerifier(workers, log.child("verify"));
   const services = createCentralServices(db, {
     signatureVerifier,

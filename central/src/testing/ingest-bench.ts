@@ -41,7 +41,7 @@ export interface IngestBenchOptions {
   readonly batchSize?: number;
   /** Kiosks sending at once, each with one batch in flight; defaults to 4. */
   readonly kiosks?: number;
-  /** Signature worker threads, as `ingest.verifyWorkers` (0: one per core but one); -1 verifies on the request thread. */
+  /** Signature worker threads, as `ingest.verifyWorkers` (0: one per core, as central runs); -1 verifies on the request thread. */
   readonly verifyWorkers?: number;
   /** PostgreSQL URL to use instead of a fresh durable throwaway cluster. */
   readonly postgresUrl?: string;
@@ -97,7 +97,7 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<Inges
   const log = options.log ?? silentLogger;
   const { db, cleanup } = await openBenchDatabase(options);
   let server: BunHttpServer | undefined;
-  const workers = options.verifyWorkers === -1 ? 0 : options.verifyWorkers || Math.max(1, availableParallelism() - 1);
+  const workers = options.verifyWorkers === -1 ? 0 : options.verifyWorkers || availableParallelism();
   const pool = workers > 0 ? new WorkerVerifier(workers, silentLogger) : undefined;
   try {
     await pool?.start();

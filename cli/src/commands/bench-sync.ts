@@ -5,13 +5,13 @@
  * - `commitMsMedian`: saving one result on the real kiosk store, fsync included;
  * - `drainRecordsPerSecSqlite` / `drainRecordsPerSecPostgres`: a backlog of
  *   `--records` (default 100,000) drained by the real sender into a real
- *   central over loopback HTTP, on each backend (durable settings);
+ *   central (its own process) over loopback HTTP, on each backend (durable settings);
  * - `ingestRecordsPerSec`: central ingest alone (pre-signed batches from 4
  *   kiosks at once), on PostgreSQL;
  * - `verifyPerSec`: Ed25519 record verifications per second.
  *
  * `--verify-workers` sets central's `ingest.verifyWorkers` for the drains
- * (default 0: one per core but one).
+ * (default 0: one per core).
  *
  * PostgreSQL comes from `DATABASE_URL` or `KIOSK_TEST_PG_URL` (a fresh
  * database is created in it and dropped afterwards), else a throwaway
@@ -19,8 +19,8 @@
  * to reach), 1 when the benchmark could not run, 2 for bad usage.
  */
 import { silentLogger } from "@kiosk/contracts";
-import { loadCentralConfig, readCentralKey, registerKiosk, startCentral } from "@kiosk/central";
-import { measureVerifyRate, runIngestBench, startPgCluster, type PgCluster } from "@kiosk/central/testing";
+import { loadCentralConfig, readCentralKey, registerKiosk } from "@kiosk/central";
+import { freePort, measureVerifyRate, runIngestBench, startPgCluster, type PgCluster } from "@kiosk/central/testing";
 import { benchCommitTime, benchDrain, type DrainBench } from "@kiosk/edge-server";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,6 +28,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { SQL } from "bun";
 import { EXIT, type CliIo } from "../io.ts";
+import { ChildService, httpReady } from "../child-service.ts";
 
 const USAGE = "Usage: ./kiosk bench sync [--records N] [--samples N] [--verify-workers N]\n";
 
@@ -57,7 +58,11 @@ async function freshPgDatabase(server: string, tag: string): Promise<{ url: stri
   };
 }
 
-/** Drains `records` into a central started in this process on the given database. */
+/**
+ * Drains `records` into a central on the given database, run as its own
+ * process (`./kiosk central`) as it is deployed: the kiosk's and central's
+ * main threads do not share one event loop.
+ */
 async function drainInto(
   records: number,
   database: { url?: string; sqlitePath?: string },
@@ -65,8 +70,9 @@ async function drainInto(
   kioskId: string,
   verifyWorkers: number,
 ): Promise<DrainBench> {
+  const port = await freePort();
   const env: Record<string, string> = {
-    KIOSK_CENTRAL_HTTP_PORT: "0",
+    KIOSK_CENTRAL_HTTP_PORT: String(port),
     KIOSK_CENTRAL_KEYS_RECEIPT_KEY_PATH: join(workDir, `${kioskId}-receipt.key`),
     KIOSK_CENTRAL_LOG_LEVEL: "error",
     KIOSK_CENTRAL_INGEST_VERIFY_WORKERS: String(verifyWorkers),
@@ -75,12 +81,23 @@ async function drainInto(
   };
   const config = loadCentralConfig(env);
   const key = await readCentralKey(config);
-  const central = await startCentral(config, { log: silentLogger });
+  const centralUrl = `http://127.0.0.1:${port}`;
+  const central = await ChildService.start(
+    {
+      name: `${kioskId}-central`,
+      args: ["central"],
+      env: { ...process.env, ...env },
+      ready: httpReady(`${centralUrl}/api/health`),
+      readyWhat: `${centralUrl}/api/health answers`,
+      logDir: workDir,
+    },
+    () => undefined,
+  );
   try {
     return await benchDrain({
       kioskId,
       records,
-      centralUrl: central.url,
+      centralUrl,
       centralPublicKey: key.publicKey,
       centralKeyId: key.keyId,
       parentDir: workDir,
