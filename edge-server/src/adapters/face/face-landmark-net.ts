@@ -9,10 +9,9 @@
  * whose outputs are x/y pairs relative to the square input.
  */
 import type * as Tf from "@tensorflow/tfjs-core";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { PixelPoint } from "./face-align.ts";
 import { resizeBilinear, type RgbImage } from "./rgb-image.ts";
+import { loadWeightsManifest } from "./tfjs-weights.ts";
 
 /** Side of the square input the network takes. */
 export const LANDMARK_INPUT_PX = 112;
@@ -48,11 +47,6 @@ interface PlainConv {
 interface DenseBlock {
   readonly conv0: SeparableConv | PlainConv;
   readonly rest: readonly [SeparableConv, SeparableConv, SeparableConv];
-}
-
-interface WeightsGroup {
-  readonly paths: readonly string[];
-  readonly weights: Tf.io.WeightsManifestEntry[];
 }
 
 /**
@@ -125,20 +119,7 @@ export class FaceLandmarkNet {
    * @throws {Error} when the files are missing or a weight is absent.
    */
   async load(): Promise<void> {
-    const manifest = JSON.parse(await readFile(join(this.#modelDir, MANIFEST), "utf8")) as WeightsGroup[];
-    const specs: Tf.io.WeightsManifestEntry[] = [];
-    const buffers: Uint8Array[] = [];
-    for (const group of manifest) {
-      specs.push(...group.weights);
-      for (const path of group.paths) buffers.push(new Uint8Array(await readFile(join(this.#modelDir, path))));
-    }
-    const joined = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
-    let offset = 0;
-    for (const b of buffers) {
-      joined.set(b, offset);
-      offset += b.length;
-    }
-    const weights = this.#tf.io.decodeWeights(joined.buffer, specs);
+    const weights = await loadWeightsManifest(this.#tf, this.#modelDir, MANIFEST);
     this.#weights = weights;
     const get = <T extends Tf.Tensor>(name: string): T => {
       const t = weights[name];

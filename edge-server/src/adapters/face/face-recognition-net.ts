@@ -10,9 +10,8 @@
  * pooling, a 256×128 fully connected layer).
  */
 import type * as Tf from "@tensorflow/tfjs-core";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { RgbImage } from "./rgb-image.ts";
+import { loadWeightsManifest } from "./tfjs-weights.ts";
 
 /** Side of the square, aligned input chip in pixels. */
 export const RECOGNITION_CHIP_SIZE = 150;
@@ -55,11 +54,6 @@ function normaliseChip(rgb: Uint8Array): Float32Array {
   return out;
 }
 
-/** The weights manifest entry format of tfjs layers models. */
-interface WeightsGroup {
-  readonly paths: readonly string[];
-  readonly weights: Tf.io.WeightsManifestEntry[];
-}
 
 /**
  * face-api's recognition network. Construct, then {@linkcode load}; call
@@ -89,21 +83,7 @@ export class FaceRecognitionNet {
    * @throws {Error} when the files are missing or a weight is absent.
    */
   async load(): Promise<void> {
-    const manifest = JSON.parse(await readFile(join(this.#modelDir, MANIFEST), "utf8")) as WeightsGroup[];
-    const specs: Tf.io.WeightsManifestEntry[] = [];
-    const buffers: Uint8Array[] = [];
-    for (const group of manifest) {
-      specs.push(...group.weights);
-      for (const path of group.paths) buffers.push(new Uint8Array(await readFile(join(this.#modelDir, path))));
-    }
-    const total = buffers.reduce((n, b) => n + b.length, 0);
-    const joined = new Uint8Array(total);
-    let offset = 0;
-    for (const b of buffers) {
-      joined.set(b, offset);
-      offset += b.length;
-    }
-    const weights = this.#tf.io.decodeWeights(joined.buffer, specs);
+    const weights = await loadWeightsManifest(this.#tf, this.#modelDir, MANIFEST);
     this.#weights = weights;
     const get = <T extends Tf.Tensor>(name: string): T => {
       const t = weights[name];

@@ -8,8 +8,9 @@
  */
 import type * as Tf from "@tensorflow/tfjs-core";
 import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readWeightGroups, type WeightsGroup } from "./tfjs-weights.ts";
 
 /** Side of the square input the network takes. */
 export const FACERES_INPUT_PX = 224;
@@ -31,7 +32,7 @@ interface GraphModelJson {
   readonly modelTopology: unknown;
   /** Names the graph's outputs; without it `execute` returns only the first one. */
   readonly signature?: unknown;
-  readonly weightsManifest: { readonly paths: readonly string[]; readonly weights: Tf.io.WeightsManifestEntry[] }[];
+  readonly weightsManifest: readonly WeightsGroup[];
 }
 
 /** A faceres-architecture descriptor network. Construct, {@linkcode load}, then {@linkcode embed}. */
@@ -57,18 +58,7 @@ export class FaceresNet {
   async load(): Promise<void> {
     const path = fileURLToPath(this.#modelUrl);
     const json = JSON.parse(await readFile(path, "utf8")) as GraphModelJson;
-    const weightSpecs: Tf.io.WeightsManifestEntry[] = [];
-    const parts: Uint8Array[] = [];
-    for (const group of json.weightsManifest) {
-      weightSpecs.push(...group.weights);
-      for (const file of group.paths) parts.push(new Uint8Array(await readFile(join(dirname(path), file))));
-    }
-    const weightData = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let offset = 0;
-    for (const p of parts) {
-      weightData.set(p, offset);
-      offset += p.length;
-    }
+    const { specs: weightSpecs, data: weightData } = await readWeightGroups(dirname(path), json.weightsManifest);
     this.#model = await this.#tf.loadGraphModel(
       this.#tf.io.fromMemory({
         modelTopology: json.modelTopology as object,
