@@ -1,2 +1,3 @@
 export * from "./fake-clock.ts";
 export * from "./log-capture.ts";
+export * from "./rejection.ts";

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { isKioskError, type Heartbeat } from "@kiosk/contracts";
+import type { Heartbeat } from "@kiosk/contracts";
 import { HttpCentralClient } from "./central-client-http.ts";
+import { rejectionCode } from "@kiosk/contracts/testing";
 
 const at = "2026-11-23T00:00:00.000Z";
 const heartbeat: Heartbeat = {
@@ -25,16 +26,6 @@ function serve(handler: (req: Request) => Response | Promise<Response>): string 
   return `http://127.0.0.1:${server.port}`;
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKioskError(error)) return error.code;
-    throw error;
-  }
-  throw new Error("expected a failure");
-}
-
 describe("HttpCentralClient", () => {
   test("posts the heartbeat as JSON and returns central's acknowledgement", async () => {
     let received: unknown;
@@ -51,28 +42,28 @@ describe("HttpCentralClient", () => {
     const url = serve(() => new Response("x"));
     await server?.stop(true);
     const client = new HttpCentralClient({ url, timeoutMs: 2000 });
-    expect(await codeOf(client.sendHeartbeat(heartbeat))).toBe("central-unreachable");
+    expect(await rejectionCode(client.sendHeartbeat(heartbeat))).toBe("central-unreachable");
   });
 
   test("a 503 or 429 is central-unreachable; a 400 is central-rejected", async () => {
     let status = 503;
     const url = serve(() => new Response("busy", { status }));
     const client = new HttpCentralClient({ url, timeoutMs: 2000 });
-    expect(await codeOf(client.sendHeartbeat(heartbeat))).toBe("central-unreachable");
+    expect(await rejectionCode(client.sendHeartbeat(heartbeat))).toBe("central-unreachable");
     status = 429;
-    expect(await codeOf(client.sendHeartbeat(heartbeat))).toBe("central-unreachable");
+    expect(await rejectionCode(client.sendHeartbeat(heartbeat))).toBe("central-unreachable");
     status = 400;
-    expect(await codeOf(client.sendHeartbeat(heartbeat))).toBe("central-rejected");
+    expect(await rejectionCode(client.sendHeartbeat(heartbeat))).toBe("central-rejected");
   });
 
   test("a captive portal's 200 HTML page is central-rejected, never an acknowledgement", async () => {
     const url = serve(() => new Response("<html>Welcome to hall Wi-Fi</html>", { headers: { "content-type": "text/html" } }));
-    expect(await codeOf(new HttpCentralClient({ url, timeoutMs: 2000 }).sendHeartbeat(heartbeat))).toBe("central-rejected");
+    expect(await rejectionCode(new HttpCentralClient({ url, timeoutMs: 2000 }).sendHeartbeat(heartbeat))).toBe("central-rejected");
   });
 
   test("a server that never answers times out as central-unreachable", async () => {
     const url = serve(() => new Promise<Response>(() => {}));
     const client = new HttpCentralClient({ url, timeoutMs: 150 });
-    expect(await codeOf(client.sendHeartbeat(heartbeat))).toBe("central-unreachable");
+    expect(await rejectionCode(client.sendHeartbeat(heartbeat))).toBe("central-unreachable");
   });
 });

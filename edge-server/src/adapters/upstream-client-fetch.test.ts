@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { isKioskError } from "@kiosk/contracts";
 import { FetchUpstreamClient } from "./upstream-client-fetch.ts";
+import { rejectionCode } from "@kiosk/contracts/testing";
 
 let server: ReturnType<typeof Bun.serve> | undefined;
 afterEach(async () => {
@@ -11,16 +11,6 @@ afterEach(async () => {
 function serve(handler: (req: Request) => Response | Promise<Response>): string {
   server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: handler });
   return `http://127.0.0.1:${server.port}`;
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKioskError(error)) return error.code;
-    throw error;
-  }
-  throw new Error("expected a failure");
 }
 
 describe("FetchUpstreamClient", () => {
@@ -45,8 +35,8 @@ describe("FetchUpstreamClient", () => {
   test("no answer is central-unreachable; an oversized answer is central-rejected", async () => {
     const url = serve(() => new Response("x".repeat(5_000)));
     const small = new FetchUpstreamClient({ url, timeoutMs: 5_000, maxResponseBytes: 1_000 });
-    expect(await codeOf(small.send({ method: "GET", path: "/", headers: {} }))).toBe("central-rejected");
+    expect(await rejectionCode(small.send({ method: "GET", path: "/", headers: {} }))).toBe("central-rejected");
     await server?.stop(true);
-    expect(await codeOf(small.send({ method: "GET", path: "/", headers: {} }))).toBe("central-unreachable");
+    expect(await rejectionCode(small.send({ method: "GET", path: "/", headers: {} }))).toBe("central-unreachable");
   });
 });

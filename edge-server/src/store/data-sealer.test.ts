@@ -2,18 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { isKioskError } from "@kiosk/contracts";
 import { createAesGcmSealer } from "./data-sealer.ts";
 import { randomDataKey } from "./testing/store-fixtures.ts";
+import { rejectionOf } from "@kiosk/contracts/testing";
 
 const text = new TextEncoder();
 const aad = text.encode("row-1");
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("createAesGcmSealer", () => {
   test("seals with a fresh IV each time and opens what it sealed", async () => {
@@ -39,7 +31,7 @@ describe("createAesGcmSealer", () => {
       () => stranger.open(sealed, aad),
       () => sealer.open(sealed.slice(0, 10), aad),
     ]) {
-      const error = await failure(attempt());
+      const error = await rejectionOf(attempt());
       expect(isKioskError(error, "store-failed")).toBe(true);
     }
   });

@@ -11,21 +11,13 @@ import {
 import { DiskBudget, fileDiskProbe, type DiskUsage } from "./disk-budget.ts";
 import { KioskStore } from "./kiosk-store.ts";
 import { fakeReceipt, KIOSK_ID, openTestStore, sampleResult, type TestStore } from "./testing/store-fixtures.ts";
+import { rejectionOf } from "@kiosk/contracts/testing";
 
 let t: TestStore | undefined;
 afterEach(() => {
   t?.dispose();
   t = undefined;
 });
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a failure");
-}
 
 const count = (s: TestStore, table: string) => (s.db.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
@@ -82,7 +74,7 @@ describe("KioskStore", () => {
   test("the record and its outbox row are written in one transaction: a failure mid-write leaves neither", async () => {
     t = await openTestStore();
     t.db.run("CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
-    const error = await failure(t.store.saveResult(sampleResult()));
+    const error = await rejectionOf(t.store.saveResult(sampleResult()));
     expect(isKioskError(error, "store-failed")).toBe(true);
     expect(count(t, "records")).toBe(0);
     expect(count(t, "outbox")).toBe(0);
@@ -118,7 +110,7 @@ describe("KioskStore", () => {
     const again = await t.store.saveResult(structuredClone(result));
     expect(again).toMatchObject({ seq: first.seq, recordHash: first.recordHash, alreadySaved: true });
     expect(count(t, "records")).toBe(1);
-    const error = await failure(t.store.saveResult({ ...result, outcome: "face-mismatch" }));
+    const error = await rejectionOf(t.store.saveResult({ ...result, outcome: "face-mismatch" }));
     expect(isKioskError(error, "bad-request")).toBe(true);
     expect(count(t, "records")).toBe(1);
   });
@@ -126,11 +118,11 @@ describe("KioskStore", () => {
   test("an invalid result is refused without echoing personal data", async () => {
     t = await openTestStore();
     const bad = sampleResult({ card: { ...sampleResult().card, idNumber: "", name: "欧阳娜娜" } });
-    const error = (await failure(t.store.saveResult(bad))) as Error;
+    const error = (await rejectionOf(t.store.saveResult(bad))) as Error;
     expect(isKioskError(error, "bad-request")).toBe(true);
     expect(error.message).toContain("card.idNumber");
     expect(error.message).not.toContain("欧阳娜娜");
-    const other = await failure(t.store.saveResult(sampleResult({ kioskId: "hall-9-k9" })));
+    const other = await rejectionOf(t.store.saveResult(sampleResult({ kioskId: "hall-9-k9" })));
     expect(isKioskError(other, "bad-request")).toBe(true);
     expect(count(t, "records")).toBe(0);
   });
@@ -154,10 +146,10 @@ describe("KioskStore", () => {
     t = await openTestStore({ file: true });
     await t.store.saveResult(sampleResult());
     const base = { signer: t.signer, sealer: t.sealer, disk: t.disk, clock: t.clock, log: t.log, bootId: crypto.randomUUID() };
-    const other = await failure(KioskStore.open({ ...base, db: t.db, kioskId: "hall-9-k9" }));
+    const other = await rejectionOf(KioskStore.open({ ...base, db: t.db, kioskId: "hall-9-k9" }));
     expect(isKioskError(other, "config-invalid")).toBe(true);
     t.db.run(`UPDATE kiosk_identity SET chain_head = '${"f".repeat(64)}'`);
-    const altered = await failure(KioskStore.open({ ...base, db: t.db, kioskId: KIOSK_ID }));
+    const altered = await rejectionOf(KioskStore.open({ ...base, db: t.db, kioskId: KIOSK_ID }));
     expect(isKioskError(altered, "store-failed")).toBe(true);
     expect((altered as Error).message).toContain("chain head");
   });
@@ -167,11 +159,11 @@ describe("KioskStore", () => {
     await t.store.saveResult(sampleResult());
     await t.store.saveResult(sampleResult());
     t.db.run("UPDATE records SET body_sealed = (SELECT body_sealed FROM records WHERE seq = 1) WHERE seq = 2");
-    expect(isKioskError(await failure(t.store.readRecord(1, 2)), "store-failed")).toBe(true);
+    expect(isKioskError(await rejectionOf(t.store.readRecord(1, 2)), "store-failed")).toBe(true);
     const sealed = (t.db.query("SELECT body_sealed FROM records WHERE seq = 1").get() as { body_sealed: Uint8Array }).body_sealed.slice();
     sealed[30] = (sealed[30] as number) ^ 0x40;
     t.db.query("UPDATE records SET body_sealed = ? WHERE seq = 1").run(sealed);
-    expect(isKioskError(await failure(t.store.readRecord(1, 1)), "store-failed")).toBe(true);
+    expect(isKioskError(await rejectionOf(t.store.readRecord(1, 1)), "store-failed")).toBe(true);
   });
 
   test("retention purges acknowledged personal data only; unacknowledged and quarantined records keep theirs", async () => {
@@ -201,7 +193,7 @@ describe("KioskStore", () => {
     // The real file probe, with a 1-byte budget.
     const tiny = new DiskBudget(fileDiskProbe(t.path), { budgetBytes: 1, softWatermark: 0.5, hardWatermark: 0.9, minFreeBytes: 0 }, t.log);
     const store = await KioskStore.open({ db: t.db, kioskId: KIOSK_ID, signer: t.signer, sealer: t.sealer, disk: tiny, clock: t.clock, log: t.log, bootId: crypto.randomUUID() });
-    const error = (await failure(store.saveResult(sampleResult()))) as Error;
+    const error = (await rejectionOf(store.saveResult(sampleResult()))) as Error;
     expect(isKioskError(error, "store-full")).toBe(true);
     expect(error.message).toContain("Local storage is full");
     expect(count(t, "records")).toBe(0);
@@ -240,7 +232,7 @@ describe("KioskStore", () => {
     t = await openTestStore({ probe: { measure: () => usage }, limits: { budgetBytes: 1 << 20, softWatermark: 0.7, hardWatermark: 0.9, minFreeBytes: 1024 * 1024 } });
     await t.store.saveResult(sampleResult());
     usage = { usedBytes: 0, freeBytes: 512 * 1024 };
-    expect(isKioskError(await failure(t.store.saveResult(sampleResult())), "store-full")).toBe(true);
+    expect(isKioskError(await rejectionOf(t.store.saveResult(sampleResult())), "store-full")).toBe(true);
     expect(t.disk.last.acceptingResults).toBe(false);
     usage = { usedBytes: 0, freeBytes: 10 * 1024 * 1024 };
     expect((await t.store.saveResult(sampleResult())).seq).toBe(2);
