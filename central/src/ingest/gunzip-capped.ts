@@ -1,4 +1,5 @@
 import { KioskError } from "@kiosk/contracts";
+import { readCappedStream } from "../middleware/read-capped-stream.ts";
 
 /**
  * Decompresses a gzip body with the web-standard `DecompressionStream`,
@@ -10,29 +11,10 @@ import { KioskError } from "@kiosk/contracts";
  */
 export async function gunzipCapped(compressed: Uint8Array, maxBytes: number): Promise<Uint8Array> {
   const stream = new Blob([compressed.slice().buffer]).stream().pipeThrough(new DecompressionStream("gzip"));
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new KioskError("payload-too-large", `Decompressed body exceeds the limit of ${maxBytes} bytes`);
-      }
-      chunks.push(value);
-    }
+    return await readCappedStream(stream, maxBytes, () => new KioskError("payload-too-large", `Decompressed body exceeds the limit of ${maxBytes} bytes`));
   } catch (cause) {
     if (cause instanceof KioskError) throw cause;
     throw new KioskError("bad-request", `Body is not valid gzip: ${(cause as Error).message}`, { cause });
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }

@@ -1,4 +1,5 @@
 import { KioskError } from "@kiosk/contracts";
+import { readCappedStream } from "./read-capped-stream.ts";
 
 /**
  * Reads a request body of at most `maxBytes`, refusing early on a larger
@@ -11,24 +12,5 @@ export async function readRequestBody(request: Request, maxBytes: number): Promi
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw new KioskError("payload-too-large", `Request body of ${declared} bytes exceeds the limit of ${maxBytes} bytes`);
   if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new KioskError("payload-too-large", `Request body exceeds the limit of ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return readCappedStream(request.body, maxBytes, () => new KioskError("payload-too-large", `Request body exceeds the limit of ${maxBytes} bytes`));
 }
