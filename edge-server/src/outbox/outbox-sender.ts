@@ -6,22 +6,21 @@
 import {
   batchIdempotencyKey,
   batchPath,
-  isKioskError,
   redactText,
   sha256Hex,
   type Clock,
   type Logger,
   type Service,
   type Signer,
-  type TimerId,
   type UpstreamRecord,
 } from "@kiosk/contracts";
-import { fullJitterDelayMs, retryAfterMs, type BackoffPolicy } from "./backoff.ts";
+import { retryAfterMs, type BackoffPolicy } from "./backoff.ts";
 import type { CentralKey } from "./central-key.ts";
 import { encodeBatch } from "./encode-batch.ts";
 import { gzip } from "./gzip.ts";
 import type { OutboxRepository, PendingBatch, QueuePosition } from "./outbox-repository.ts";
 import { checkBatchResponse, planSettlement } from "./receipt-check.ts";
+import { RetryLoop, type PassResult, type RetryLoopState } from "./retry-loop.ts";
 import { signedRequestHeaders } from "./signed-request.ts";
 import type { UpstreamClient, UpstreamResponse } from "./upstream-client.ts";
 
@@ -46,21 +45,8 @@ export interface OutboxSenderDeps {
   readonly idlePollMs: number;
 }
 
-/** The last failure, as the health report shows it. */
-export interface SenderError {
-  readonly code: string;
-  readonly message: string;
-  readonly at: string;
-}
-
 /** What the sender knows about delivery, for the health report. */
-export interface OutboxSenderState {
-  readonly lastError: SenderError | null;
-  readonly consecutiveFailures: number;
-  /** When the next attempt is scheduled (kiosk clock), or null while one runs or none is scheduled. */
-  readonly nextAttemptAtMs: number | null;
-  readonly inFlight: boolean;
-}
+export type OutboxSenderState = RetryLoopState;
 
 /** A batch read from the outbox and made into a signed, compressed request, not yet sent. */
 interface PreparedBatch {
@@ -78,12 +64,7 @@ interface PreparedBatch {
   readonly batchDigest: string;
 }
 
-type Outcome =
-  | { readonly kind: "empty" }
-  | { readonly kind: "progress" }
-  | { readonly kind: "failed"; readonly code: string; readonly message: string; readonly retryAfterMs: number };
-
-const failed = (code: string, message: string, retryAfter = 0): Outcome => ({ kind: "failed", code, message, retryAfterMs: retryAfter });
+const failed = (code: string, message: string, retryAfter = 0): PassResult => ({ kind: "failed", code, message, retryAfterMs: retryAfter });
 
 // Statuses that mean "this batch, as sent, will never be taken": shrink it to isolate the record at fault.
 const REFUSED_BATCH_STATUSES = new Set([400, 413, 422]);
@@ -110,55 +91,40 @@ const REFUSED_BATCH_STATUSES = new Set([400, 413, 422]);
 export class OutboxSender implements Service {
   readonly name = "outbox-sender";
   readonly #deps: OutboxSenderDeps;
-  readonly #random: () => number;
-  #running = false;
-  #timer: TimerId | undefined;
-  #pass: Promise<void> | undefined;
-  #abort: AbortController | undefined;
+  readonly #loop: RetryLoop;
   #prepared: Promise<PreparedBatch | undefined> | undefined;
-  #again = false;
-  #failures = 0;
-  #lastError: SenderError | null = null;
-  #notBeforeMs = 0;
-  #nextAttemptAtMs: number | null = null;
   #limit: number;
 
   constructor(deps: OutboxSenderDeps) {
     this.#deps = deps;
-    this.#random = deps.random ?? Math.random;
     this.#limit = deps.maxRecords;
+    this.#loop = new RetryLoop({
+      pass: (signal) => this.#sendOne(signal),
+      clock: deps.clock,
+      log: deps.log,
+      random: deps.random ?? Math.random,
+      backoff: deps.backoff,
+      idleMs: deps.idlePollMs,
+      messages: {
+        failing: "cannot deliver results to central; will retry",
+        recovered: "central takes batches again",
+        unexpected: "unexpected failure in the outbox sender",
+      },
+    });
   }
 
   /** The sender's state, for the health report. */
   get state(): OutboxSenderState {
-    return {
-      lastError: this.#lastError,
-      consecutiveFailures: this.#failures,
-      nextAttemptAtMs: this.#nextAttemptAtMs,
-      inFlight: this.#pass !== undefined,
-    };
+    return this.#loop.state;
   }
 
   async start(): Promise<void> {
-    if (this.#running) return;
-    this.#running = true;
-    if (!this.#deps.central) {
-      this.#lastError = {
-        code: "config-invalid",
-        message: "Central's public key (sync.centralPublicKey) is not configured: results are kept on the kiosk but not sent",
-        at: new Date(this.#deps.clock.now()).toISOString(),
-      };
-      this.#deps.log.error(this.#lastError.message);
-      return;
-    }
-    this.#schedule(0);
+    if (this.#deps.central) this.#loop.start();
+    else this.#loop.hold("config-invalid", "Central's public key (sync.centralPublicKey) is not configured: results are kept on the kiosk but not sent");
   }
 
   async stop(): Promise<void> {
-    this.#running = false;
-    this.#clearTimer();
-    this.#abort?.abort(new Error("outbox sender stopped"));
-    await this.#pass;
+    await this.#loop.stop("outbox sender stopped");
     await this.#prepared;
     this.#prepared = undefined;
   }
@@ -169,96 +135,23 @@ export class OutboxSender implements Service {
    * follows it.
    */
   nudge(): void {
-    if (!this.#running || !this.#deps.central) return;
-    if (this.#pass) {
-      this.#again = true;
-      return;
-    }
-    this.#schedule(Math.max(0, this.#notBeforeMs - this.#deps.clock.now()));
+    this.#loop.nudge();
   }
 
   /** Signals a new pending record: sends it soon unless the sender is backing off. */
   notify(): void {
-    if (!this.#running || !this.#deps.central) return;
-    if (this.#pass) {
-      this.#again = true;
-      return;
-    }
-    if (this.#failures === 0) this.#schedule(0);
+    this.#loop.notify();
   }
 
   /** Resolves when no attempt is running (for orderly shutdown and tests). */
-  async whenIdle(): Promise<void> {
-    while (this.#pass) await this.#pass;
+  whenIdle(): Promise<void> {
+    return this.#loop.whenIdle();
   }
 
-  #clearTimer(): void {
-    if (this.#timer !== undefined) this.#deps.clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#nextAttemptAtMs = null;
-  }
-
-  #schedule(delayMs: number): void {
-    if (!this.#running) return;
-    this.#clearTimer();
-    this.#nextAttemptAtMs = this.#deps.clock.now() + delayMs;
-    this.#timer = this.#deps.clock.setTimeout(() => {
-      this.#timer = undefined;
-      this.#nextAttemptAtMs = null;
-      if (this.#pass || !this.#running) return;
-      this.#pass = this.#drain().finally(() => {
-        this.#pass = undefined;
-      });
-    }, delayMs);
-  }
-
-  async #drain(): Promise<void> {
-    const { clock, log } = this.#deps;
-    let delayMs: number;
-    for (;;) {
-      this.#again = false;
-      let outcome: Outcome;
-      try {
-        outcome = await this.#sendOne();
-      } catch (error) {
-        if (!this.#running) return;
-        outcome = isKioskError(error)
-          ? failed(error.code, error.message)
-          : failed("internal", `Unexpected failure while sending a batch: ${(error as Error).message}`);
-        if (!isKioskError(error)) log.error("unexpected failure in the outbox sender", { error });
-      }
-      if (!this.#running) return;
-      if (outcome.kind === "progress") {
-        if (this.#failures > 0) log.info("central takes batches again", { failures: this.#failures });
-        this.#failures = 0;
-        this.#lastError = null;
-        this.#notBeforeMs = 0;
-        continue;
-      }
-      if (outcome.kind === "empty") {
-        if (this.#again) continue;
-        this.#failures = 0;
-        this.#lastError = null;
-        delayMs = this.#deps.idlePollMs;
-        break;
-      }
-      this.#failures += 1;
-      if (this.#failures === 1 || this.#lastError?.code !== outcome.code) {
-        log.warn("cannot deliver results to central; will retry", { code: outcome.code, reason: outcome.message });
-      }
-      this.#lastError = { code: outcome.code, message: outcome.message, at: new Date(clock.now()).toISOString() };
-      this.#notBeforeMs = clock.now() + outcome.retryAfterMs;
-      delayMs = Math.max(fullJitterDelayMs(this.#failures, this.#deps.backoff, this.#random), outcome.retryAfterMs);
-      break;
-    }
-    this.#schedule(delayMs);
-  }
-
-  async #sendOne(): Promise<Outcome> {
-    const { repository, upstream, clock, log } = this.#deps;
-    const central = this.#deps.central as CentralKey;
+  async #sendOne(signal: AbortSignal): Promise<PassResult> {
+    const { upstream, log } = this.#deps;
     const batch = (await this.#takePrepared()) ?? (await this.#prepare(this.#limit));
-    if (!batch) return { kind: "empty" };
+    if (!batch) return { kind: "idle" };
     const { pending, records, first, last, path, headers, body, batchDigest } = batch;
     for (const seq of pending.unreadable) {
       if (seq >= first && seq <= last) {
@@ -268,23 +161,15 @@ export class OutboxSender implements Service {
         });
       }
     }
-    const controller = new AbortController();
-    this.#abort = controller;
-    let response: UpstreamResponse;
     // While this batch is in flight, the one after it is read and encoded
     // (never sent): it goes out only after this receipt is verified and
     // settled, and only if it still heads the queue then.
     let next: Promise<PreparedBatch | undefined> | undefined;
     let settled = false;
     try {
-      try {
-        const sending = upstream.send({ method: "POST", path, headers, body }, controller.signal);
-        next = this.#prepare(this.#limit, { kioskId: pending.kioskId, epoch: pending.epoch, seq: last }).catch(() => undefined);
-        response = await sending;
-      } finally {
-        this.#abort = undefined;
-      }
-      const outcome = await this.#settle(batch, response);
+      const sending = upstream.send({ method: "POST", path, headers, body }, signal);
+      next = this.#prepare(this.#limit, { kioskId: pending.kioskId, epoch: pending.epoch, seq: last }).catch(() => undefined);
+      const outcome = await this.#settle(batch, await sending);
       settled = outcome.kind === "progress" && this.#limit === batch.limit;
       if (settled) this.#prepared = next;
       return outcome;
@@ -332,7 +217,7 @@ export class OutboxSender implements Service {
   }
 
   // Checks central's answer to `batch` and settles its records.
-  async #settle(batch: PreparedBatch, response: UpstreamResponse): Promise<Outcome> {
+  async #settle(batch: PreparedBatch, response: UpstreamResponse): Promise<PassResult> {
     const { repository, clock, log } = this.#deps;
     const central = this.#deps.central as CentralKey;
     const { pending, records, first, last, batchDigest } = batch;
@@ -388,7 +273,7 @@ export class OutboxSender implements Service {
     return { kind: "progress" };
   }
 
-  #refused(pending: PendingBatch, seqs: readonly number[], response: UpstreamResponse): Outcome {
+  #refused(pending: PendingBatch, seqs: readonly number[], response: UpstreamResponse): PassResult {
     const what = `batch ${pending.epoch}/${seqs[0]}-${seqs[seqs.length - 1]}`;
     if (seqs.length > 1) {
       this.#limit = Math.max(1, Math.floor(seqs.length / 2));

@@ -4,7 +4,6 @@
  */
 import {
   fromBase64Url,
-  isKioskError,
   KioskError,
   syncPath,
   syncPayloadSchema,
@@ -18,11 +17,11 @@ import {
   type Signer,
   type SyncDownHealth,
   type SyncPayload,
-  type TimerId,
 } from "@kiosk/contracts";
-import { fullJitterDelayMs, retryAfterMs, type BackoffPolicy } from "../outbox/backoff.ts";
+import { retryAfterMs, type BackoffPolicy } from "../outbox/backoff.ts";
 import type { CentralKey } from "../outbox/central-key.ts";
 import { signedRequestHeaders } from "../outbox/signed-request.ts";
+import { RetryLoop, type PassResult } from "../outbox/retry-loop.ts";
 import type { UpstreamClient } from "../outbox/upstream-client.ts";
 import type { BlocklistEntry, SyncCache } from "./sync-cache.ts";
 
@@ -68,57 +67,44 @@ const EMPTY = new Uint8Array(0);
 export class SyncDownClient implements Service {
   readonly name = "sync-down";
   readonly #deps: SyncDownClientDeps;
-  readonly #random: () => number;
-  #running = false;
-  #timer: TimerId | undefined;
-  #pass: Promise<void> | undefined;
-  #abort: AbortController | undefined;
-  #again = false;
-  #failures = 0;
-  #notBeforeMs = 0;
-  #lastError: SyncDownHealth["lastError"] = null;
+  readonly #loop: RetryLoop;
 
   constructor(deps: SyncDownClientDeps) {
     this.#deps = deps;
-    this.#random = deps.random ?? Math.random;
+    this.#loop = new RetryLoop({
+      pass: (signal) => this.#pull(signal),
+      clock: deps.clock,
+      log: deps.log,
+      random: deps.random ?? Math.random,
+      backoff: deps.backoff,
+      idleMs: deps.pullIntervalMs,
+      // Back off, but never wait longer than a regular pull would.
+      maxRetryDelayMs: deps.pullIntervalMs,
+      messages: {
+        failing: "sync-down pull failed; will retry",
+        recovered: "sync-down works again",
+        unexpected: "unexpected failure in sync-down",
+      },
+    });
   }
 
   async start(): Promise<void> {
-    if (this.#running) return;
-    this.#running = true;
-    if (!this.#deps.central) {
-      this.#lastError = {
-        code: "config-invalid",
-        message: "Central's public key (sync.centralPublicKey) is not configured: matters and the blocklist are not updated",
-        at: new Date(this.#deps.clock.now()).toISOString(),
-      };
-      this.#deps.log.error(this.#lastError.message);
-      return;
-    }
-    this.#schedule(0);
+    if (this.#deps.central) this.#loop.start();
+    else this.#loop.hold("config-invalid", "Central's public key (sync.centralPublicKey) is not configured: matters and the blocklist are not updated");
   }
 
   async stop(): Promise<void> {
-    this.#running = false;
-    if (this.#timer !== undefined) this.#deps.clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#abort?.abort(new Error("sync-down stopped"));
-    await this.#pass;
+    await this.#loop.stop("sync-down stopped");
   }
 
   /** Pulls at once (network back, or an operator asked), but not before central's `Retry-After`. */
   nudge(): void {
-    if (!this.#running || !this.#deps.central) return;
-    if (this.#pass) {
-      this.#again = true;
-      return;
-    }
-    this.#schedule(Math.max(0, this.#notBeforeMs - this.#deps.clock.now()));
+    this.#loop.nudge();
   }
 
   /** Resolves when no pull is running (for orderly shutdown and tests). */
-  async whenIdle(): Promise<void> {
-    while (this.#pass) await this.#pass;
+  whenIdle(): Promise<void> {
+    return this.#loop.whenIdle();
   }
 
   /**
@@ -151,59 +137,27 @@ export class SyncDownClient implements Service {
       cacheAgeS: last === null ? null : Math.max(0, Math.round((now - last) / 1000)),
       openMatters: counts.openMatters,
       blocklisted: counts.blocklisted,
-      lastError: this.#lastError,
+      lastError: this.#loop.state.lastError,
     };
   }
 
-  #schedule(delayMs: number): void {
-    if (!this.#running) return;
-    if (this.#timer !== undefined) this.#deps.clock.clearTimeout(this.#timer);
-    this.#timer = this.#deps.clock.setTimeout(() => {
-      this.#timer = undefined;
-      if (this.#pass || !this.#running) return;
-      this.#pass = this.#run().finally(() => {
-        this.#pass = undefined;
-      });
-    }, delayMs);
-  }
-
-  async #run(): Promise<void> {
-    const { clock, log } = this.#deps;
-    let delayMs: number;
-    for (;;) {
-      this.#again = false;
-      try {
-        await this.#pullToEnd();
-        if (this.#failures > 0) log.info("sync-down works again", { failures: this.#failures });
-        this.#failures = 0;
-        this.#lastError = null;
-        this.#notBeforeMs = 0;
-        if (this.#again && this.#running) continue;
-        delayMs = this.#deps.pullIntervalMs;
-      } catch (error) {
-        if (!this.#running) return;
-        const code = isKioskError(error) ? error.code : "internal";
-        const message = error instanceof Error ? error.message : String(error);
-        const retryAfter = error instanceof PullError ? error.retryAfterMs : 0;
-        this.#failures += 1;
-        if (this.#failures === 1 || this.#lastError?.code !== code) log.warn("sync-down pull failed; will retry", { code, reason: message });
-        if (!isKioskError(error)) log.error("unexpected failure in sync-down", { error });
-        this.#lastError = { code, message, at: new Date(clock.now()).toISOString() };
-        this.#notBeforeMs = clock.now() + retryAfter;
-        // Back off, but never wait longer than a regular pull would, nor less than central asked.
-        delayMs = Math.max(Math.min(this.#deps.pullIntervalMs, fullJitterDelayMs(this.#failures, this.#deps.backoff, this.#random)), retryAfter);
-      }
-      break;
+  // One pull, to the last page; central's Retry-After travels with its refusal.
+  async #pull(signal: AbortSignal): Promise<PassResult> {
+    try {
+      await this.#pullToEnd(signal);
+      return { kind: "idle" };
+    } catch (error) {
+      if (error instanceof PullError) return { kind: "failed", code: error.code, message: error.message, retryAfterMs: error.retryAfterMs };
+      throw error;
     }
-    this.#schedule(delayMs);
   }
 
-  async #pullToEnd(): Promise<void> {
+  async #pullToEnd(signal: AbortSignal): Promise<void> {
     const { cache, log } = this.#deps;
     let resetDone = false;
     for (;;) {
       const state = cache.state();
-      const payload = await this.#fetchPage(state.cursor);
+      const payload = await this.#fetchPage(state.cursor, signal);
       if (state.hallId !== null && payload.hallId !== state.hallId) {
         if (resetDone) throw new PullError("central-rejected", `Central keeps changing this kiosk's hall ("${payload.hallId}")`);
         // The kiosk moved: the cached matters belong to the old hall, and the
@@ -219,11 +173,11 @@ export class SyncDownClient implements Service {
       await cache.applyPage(payload, this.#deps.clock.now());
       log.debug(() => `applied sync page ${payload.fromCursor}→${payload.toCursor}${payload.complete ? " (complete)" : ""}`);
       if (payload.complete) return;
-      if (!this.#running) return;
+      if (signal.aborted) return;
     }
   }
 
-  async #fetchPage(cursor: number): Promise<SyncPayload> {
+  async #fetchPage(cursor: number, signal: AbortSignal): Promise<SyncPayload> {
     const { upstream, signer, kioskId, clock } = this.#deps;
     const central = this.#deps.central as CentralKey;
     const path = `${syncPath(kioskId)}?cursor=${cursor}`;
@@ -231,14 +185,7 @@ export class SyncDownClient implements Service {
       Accept: "application/json",
       ...(await signedRequestHeaders(signer, { method: "GET", path, idempotencyKey: `sync:${cursor}`, body: EMPTY })),
     };
-    const controller = new AbortController();
-    this.#abort = controller;
-    let response;
-    try {
-      response = await upstream.send({ method: "GET", path, headers }, controller.signal);
-    } finally {
-      this.#abort = undefined;
-    }
+    const response = await upstream.send({ method: "GET", path, headers }, signal);
     const { status } = response;
     if (status === 408 || status === 429 || status >= 500) {
       throw new PullError("central-unreachable", `Central answered ${status} to a sync pull: try again later`, retryAfterMs(response.retryAfter, clock.now()));
