@@ -98,7 +98,7 @@ export const livenessConfigSchema = z.object({
       .default(0.92)
       .meta({
         description:
-          "Lowest cosine similarity of every embedded frame to the challenge's first embedded frame, below which the face counts as swapped. For the default face-api model on London photos: the same face painted, turned or jittered 0.946–1.0, neutral against smiling 0.957–0.998; different people 0.71–0.93 (3.8 % at or above 0.90). Model-specific: re-measure when changing face.model",
+          "Lowest cosine similarity of every embedded frame to the challenge's first embedded frame, below which the face counts as swapped. For the default face-api model on London photos: the same face painted or jittered 0.946–1.0, turned by the sequence generator 0.925–0.98, neutral against smiling 0.957–0.998; different people 0.71–0.93 (3.8 % at or above 0.90). Model-specific: re-measure when changing face.model",
       }),
     minEmbeddedFrames: z
       .number()
