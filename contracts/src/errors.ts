@@ -30,6 +30,10 @@ export const ERROR_CODES = {
   "central-unreachable": { status: 502, retryable: true },
   /** Central answered, but refused the request or gave a malformed reply. */
   "central-rejected": { status: 502, retryable: false },
+  /** The kiosk UI got no answer from its own kiosk service in time (hung, stopped or unreachable). */
+  "edge-unreachable": { status: 503, retryable: true },
+  /** The kiosk service answered the UI with something that is not the expected reply. */
+  "edge-bad-response": { status: 502, retryable: false },
   /** A hardware device is missing, unplugged or busy; the driver keeps trying to reconnect. */
   "device-unavailable": { status: 503, retryable: true },
   /** A database operation failed. */

@@ -34,6 +34,8 @@ const TITLES: Record<ErrorCode, string> = {
   "shutting-down": "Shutting down",
   "central-unreachable": "Central unreachable",
   "central-rejected": "Central rejected the request",
+  "edge-unreachable": "Kiosk service not answering",
+  "edge-bad-response": "Unexpected reply from the kiosk service",
   "device-unavailable": "Device unavailable",
   "store-failed": "Storage failure",
   "missing-dependency": "Missing dependency",

@@ -29,6 +29,8 @@ function health(overrides: Partial<EdgeHealth> = {}): EdgeHealth {
 let uiDir: string;
 let server: ReturnType<typeof Bun.serve>;
 let current: EdgeHealth = health();
+// While set, the server accepts requests for /api/ and never answers them.
+let hung = false;
 
 test.beforeAll(async () => {
   uiDir = mkdtempSync(join(tmpdir(), "kiosk-ui-"));
@@ -38,6 +40,7 @@ test.beforeAll(async () => {
     port: 0,
     fetch: async (req) => {
       const path = new URL(req.url).pathname;
+      if (hung && path.startsWith("/api/")) return new Promise<Response>(() => {});
       if (path === "/api/health") return Response.json(current, { status: current.status === "out-of-service" ? 503 : 200 });
       const file = Bun.file(join(uiDir, path === "/" ? "index.html" : path));
       return (await file.exists()) ? new Response(file) : new Response("not found", { status: 404 });
@@ -92,4 +95,20 @@ test("shows out of service when the kiosk service does not answer", async ({ pag
   await page.goto(`http://127.0.0.1:${server.port}/`);
   await expect(page.getByRole("heading", { name: "本机暂停服务" })).toBeVisible();
   await expect(page.getByText("终端服务未响应")).toBeVisible();
+});
+
+test("sends applicants to a staff window within 10 s when the kiosk service hangs, and comes back when it answers", async ({ page }) => {
+  current = health();
+  hung = false;
+  await page.goto(`http://127.0.0.1:${server.port}/`);
+  await expect(page.getByRole("heading", { name: "请将身份证放在读卡区" })).toBeVisible();
+
+  hung = true;
+  const hungAt = Date.now();
+  await expect(page.getByRole("heading", { name: "本机暂停服务" })).toBeVisible({ timeout: 10_000 });
+  expect(Date.now() - hungAt).toBeLessThan(10_000);
+  await expect(page.getByText("终端服务未响应")).toBeVisible();
+
+  hung = false;
+  await expect(page.getByRole("heading", { name: "请将身份证放在读卡区" })).toBeVisible({ timeout: 10_000 });
 });

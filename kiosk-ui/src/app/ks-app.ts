@@ -11,7 +11,12 @@ import "../screens/ks-screen-out-of-service.ts";
 import type { OutOfServiceReason } from "../screens/ks-screen-out-of-service.ts";
 import { tokens } from "../styles/tokens.ts";
 
-const HEALTH_POLL_MS = 5_000;
+/**
+ * Time between health polls. A service that stops answering is noticed within
+ * this plus `HEALTH_TIMEOUT_MS` (7 s), so the applicant is sent to a staff
+ * window within 10 s.
+ */
+const HEALTH_POLL_MS = 3_000;
 
 function outOfServiceReason(health: EdgeHealth | undefined, reachable: boolean): OutOfServiceReason | undefined {
   if (!reachable) return "server";
