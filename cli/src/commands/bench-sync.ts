@@ -27,6 +27,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { SQL } from "bun";
+import { wholeNumber } from "../flags.ts";
 import { EXIT, type CliIo } from "../io.ts";
 import { ChildService, httpReady } from "../child-service.ts";
 
@@ -34,13 +35,6 @@ const USAGE = "Usage: ./kiosk bench sync [--records N] [--samples N] [--verify-w
 
 /** Targets of issue #5. */
 const TARGETS = { commitMsMedian: 5, drainRecordsPerSec: 5000 } as const;
-
-function wholeNumber(value: string | undefined, flag: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new RangeError(`Invalid ${flag} "${value}": expected a whole number of at least ${min}`);
-  return n;
-}
 
 /** A PostgreSQL database for one measurement, dropped by `dispose`. */
 async function freshPgDatabase(server: string, tag: string): Promise<{ url: string; dispose: () => Promise<void> }> {
