@@ -21,7 +21,7 @@
 import { silentLogger } from "@kiosk/contracts";
 import { loadCentralConfig, readCentralKey, registerKiosk } from "@kiosk/central";
 import { freePort, measureVerifyRate, runIngestBench, startPgCluster, type PgCluster } from "@kiosk/central/testing";
-import { benchCommitTime, benchDrain, type DrainBench } from "@kiosk/edge-server";
+import { benchCommitTime, benchDrain, type DrainBench } from "@kiosk/edge-server/testing";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
