@@ -9,6 +9,7 @@ export * from "./kiosk-status.ts";
 export * from "./lifecycle.ts";
 export * from "./log.ts";
 export * from "./problem.ts";
+export * from "./read-capped-stream.ts";
 export * from "./redact.ts";
 export * from "./seeded-random.ts";
 export * from "./signing.ts";

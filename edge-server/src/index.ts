@@ -4,8 +4,6 @@ export { EDGE_CONFIG_FILE_ENV, EDGE_ENV_PREFIX, edgeConfigFields, edgeConfigSche
 export { startEdge, type EdgeRuntime } from "./main.ts";
 export { openKioskStorage, type KioskStorage, type KioskStorageConfig, type KioskStorageDeps, type KioskStorageStatus } from "./store/open-kiosk-storage.ts";
 export { KioskStore, OUTBOX_STATES, type KioskIdentity, type NewRecord, type OutboxState, type SavedRecord, type StoredRecord, type ChainReport } from "./store/kiosk-store.ts";
-export { benchCommitTime, type CommitBench } from "./store/bench-commit.ts";
-export { benchDrain, type DrainBench, type DrainBenchOptions } from "./store/bench-drain.ts";
 export { OutboxSender, type OutboxSenderState } from "./outbox/outbox-sender.ts";
 export { SyncDownClient } from "./sync-down/sync-down-client.ts";
 export type { BlocklistEntry } from "./sync-down/sync-cache.ts";
@@ -18,13 +16,11 @@ export type { ChipEmbedding, ChipPreparation, FaceBox, FaceEngine, FaceQuality, 
 export { createFaceEngine, faceEmbeddingModel, type FaceEngineOverrides } from "./adapters/face/create-face-engine.ts";
 export { WorkerFaceEngine, defaultModelPaths, defaultWorkerCount, type FaceModelPaths, type WorkerFaceEngineOptions } from "./adapters/face/worker-face-engine.ts";
 export { decodeImage, encodeJpeg, resizeCover } from "./adapters/face/image-decoder.ts";
-export { FACE_FIXTURES } from "./adapters/face/face-fixtures.ts";
 export { qualityGateConfigSchema, type QualityGateConfig } from "./quality-gate-config.ts";
 export { livenessConfigSchema, type LivenessConfig } from "./liveness-config.ts";
 export { GUIDANCE_CODES, assessQuality, countBystanders, type GateFace, type GateFrame, type GuidanceCode, type QualityThresholds, type QualityVerdict } from "./domain/quality-gate.ts";
 export { CHALLENGE_ACTIONS, CHALLENGE_FAILURES, LivenessChallenge, noseOffset, planChallenge, type ChallengeAction, type ChallengeFace, type ChallengeFailure, type ChallengeFrame, type ChallengeSettings, type ChallengeStatus } from "./domain/liveness-challenge.ts";
 export { LIVENESS_MODES, assessPassiveLiveness, decideLiveness, type LivenessDecision, type LivenessMode, type PassiveFailure, type PassiveLimits, type PassiveVerdict } from "./domain/liveness-decision.ts";
-export { EYE_CONTOURS, MIN_SEQUENCE_FRAMES, SEQUENCE_KINDS, jitter, makeFaceSequence, paintEyesShut, turnHead, type FaceSequenceOptions, type SequenceKind } from "./adapters/face/face-sequence.ts";
 export { calibrateThreshold, quantile, type CalibrationOptions, type CalibrationReport, type ScoredPair } from "./domain/threshold-calibration.ts";
 export { devicesConfigSchema, type DevicesConfig } from "./devices-config.ts";
 export { createCamera } from "./adapters/hardware.ts";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { importVerifyKey, isKioskError, verifySignature } from "@kiosk/contracts";
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadOrCreateDataKey, loadOrCreateSigningKey } from "./key-file.ts";
@@ -57,4 +57,68 @@ describe("loadOrCreateDataKey", () => {
     writeFileSync(path, Buffer.from("short").toString("base64"), { mode: 0o600 });
     await expect(loadOrCreateDataKey(path)).rejects.toThrow("must hold 32 bytes");
   });
+});
+
+describe("creating one key file from several processes at once", () => {
+  const KEY_FILE_MODULE = join(import.meta.dir, "key-file.ts");
+  // Each process loads the module, says "ready", waits for the go on stdin,
+  // creates or loads the key, and prints what identifies it: the signing
+  // key's id, or the data key's ciphertext of a fixed text under a fixed IV.
+  const childScript = (kind: "signing" | "data", path: string): string => `
+    import { loadOrCreateDataKey, loadOrCreateSigningKey } from ${JSON.stringify(KEY_FILE_MODULE)};
+    process.stdout.write("ready\\n");
+    for await (const _ of Bun.stdin.stream()) break;
+    let id;
+    if (${JSON.stringify(kind)} === "signing") {
+      id = (await loadOrCreateSigningKey(${JSON.stringify(path)})).keyId;
+    } else {
+      const key = await loadOrCreateDataKey(${JSON.stringify(path)});
+      id = Buffer.from(await crypto.subtle.encrypt({ name: "AES-GCM", iv: new Uint8Array(12) }, key, new Uint8Array(16))).toString("hex");
+    }
+    process.stdout.write(id + "\\n");
+  `;
+
+  async function race(kind: "signing" | "data", path: string, processes: number): Promise<string[]> {
+    const children = Array.from({ length: processes }, () =>
+      Bun.spawn([process.execPath, "-e", childScript(kind, path)], { stdin: "pipe", stdout: "pipe", stderr: "pipe" }),
+    );
+    const readers = children.map((child) => child.stdout.getReader());
+    const decoder = new TextDecoder();
+    // Wait until every process is ready, then release them together.
+    await Promise.all(
+      readers.map(async (reader) => {
+        const { value } = await reader.read();
+        expect(decoder.decode(value)).toBe("ready\n");
+      }),
+    );
+    for (const child of children) {
+      child.stdin.write("go\n");
+      await child.stdin.end();
+    }
+    return Promise.all(
+      children.map(async (child, i) => {
+        let text = "";
+        for (;;) {
+          const { value, done } = await readers[i]!.read();
+          if (done) break;
+          text += decoder.decode(value);
+        }
+        const code = await child.exited;
+        if (code !== 0) throw new Error(`Key process ${i} exited with "${code}": ${await new Response(child.stderr).text()}`);
+        return text.trim();
+      }),
+    );
+  }
+
+  for (const kind of ["signing", "data"] as const) {
+    test(`every process ends up with the same ${kind} key, and no temporary file is left`, async () => {
+      const root = fresh();
+      for (let round = 0; round < 8; round++) {
+        const keys = await race(kind, join(root, `round-${round}`, "kiosk.key"), 4);
+        expect(keys[0]).toMatch(/\S/);
+        expect(new Set(keys).size).toBe(1);
+        expect(readdirSync(join(root, `round-${round}`))).toEqual(["kiosk.key"]);
+      }
+    }, 60_000);
+  }
 });

@@ -5,7 +5,8 @@
  * the same `Signer` interface.
  */
 import { KioskError, signerFromKeyPair, type Signer } from "@kiosk/contracts";
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { closeSync, existsSync, fchmodSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 
 const FILE_MODE = 0o600;
@@ -25,10 +26,32 @@ function checkMode(path: string): void {
   }
 }
 
-function writeSecret(path: string, text: string): void {
+/**
+ * Creates `path` holding `text` unless it exists already, atomically: the
+ * text goes whole into a private temporary file that is then hard-linked to
+ * `path`, and a link never replaces a file. So when several processes create
+ * the same key at once, exactly one key lands and every process then reads
+ * that one; a reader never sees a half-written file.
+ */
+function createSecretOnce(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  writeFileSync(path, text, { mode: FILE_MODE, flag: "wx" });
-  chmodSync(path, FILE_MODE);
+  const temporary = `${path}.${randomUUID()}.tmp`;
+  // Created 0600 (never readable by others), then set exactly 0600 whatever the umask.
+  const fd = openSync(temporary, "wx", FILE_MODE);
+  try {
+    try {
+      fchmodSync(fd, FILE_MODE);
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    linkSync(temporary, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  } finally {
+    unlinkSync(temporary);
+  }
 }
 
 /**
@@ -46,7 +69,7 @@ export async function loadOrCreateSigningKey(path: string): Promise<Signer> {
       privateKey: Buffer.from(await crypto.subtle.exportKey("pkcs8", pair.privateKey)).toString("base64"),
       publicKey: Buffer.from(await crypto.subtle.exportKey("raw", pair.publicKey)).toString("base64"),
     };
-    writeSecret(path, `${JSON.stringify(file)}\n`);
+    createSecretOnce(path, `${JSON.stringify(file)}\n`);
   }
   checkMode(path);
   let file: SigningKeyFile;
@@ -68,7 +91,7 @@ export async function loadOrCreateSigningKey(path: string): Promise<Signer> {
  */
 export async function loadOrCreateDataKey(path: string): Promise<CryptoKey> {
   if (!existsSync(path)) {
-    writeSecret(path, `${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}\n`);
+    createSecretOnce(path, `${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}\n`);
   }
   checkMode(path);
   const raw = Buffer.from(readFileSync(path, "utf8").trim(), "base64");

@@ -1,5 +1,4 @@
-import { KioskError } from "@kiosk/contracts";
-import { readCappedStream } from "../middleware/read-capped-stream.ts";
+import { KioskError, readCappedStream } from "@kiosk/contracts";
 
 /**
  * Decompresses a gzip body with the web-standard `DecompressionStream`,

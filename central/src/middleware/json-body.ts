@@ -1,6 +1,7 @@
 import { KioskError } from "@kiosk/contracts";
 import type { Context } from "hono";
 import type { z } from "zod";
+import { readRequestBody } from "./read-request-body.ts";
 
 /**
  * Reads a JSON request body of at most `maxBytes` and validates it with
@@ -15,12 +16,7 @@ export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S, m
   if (!/^application\/json\b/i.test(type)) {
     throw new KioskError("unsupported-media-type", `Expected "application/json", got "${type || "(none)"}"`);
   }
-  const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > maxBytes) throw new KioskError("payload-too-large", `Request body of ${declared} bytes exceeds the limit of ${maxBytes} bytes`);
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
-  if (bytes.byteLength > maxBytes) {
-    throw new KioskError("payload-too-large", `Request body of ${bytes.byteLength} bytes exceeds the limit of ${maxBytes} bytes`);
-  }
+  const bytes = await readRequestBody(c.req.raw, maxBytes);
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder().decode(bytes));

@@ -1,5 +1,4 @@
-import { KioskError } from "@kiosk/contracts";
-import { readCappedStream } from "./read-capped-stream.ts";
+import { KioskError, readCappedStream } from "@kiosk/contracts";
 
 /**
  * Reads a request body of at most `maxBytes`, refusing early on a larger

@@ -1,4 +1,5 @@
 export * from "./pg-cluster.ts";
+export * from "./pg-database.ts";
 export * from "./test-central.ts";
 export * from "./test-databases.ts";
 export * from "./test-kiosk.ts";

@@ -6,12 +6,12 @@ import { silentLogger } from "@kiosk/contracts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SQL } from "bun";
 import { openDatabase, type Database } from "../store/database.ts";
 import { migrate } from "../store/migrate.ts";
 import { MIGRATIONS } from "../store/migrations/index.ts";
 import { testPgUrl } from "./config.ts";
 import { startPgCluster, type PgCluster } from "./pg-cluster.ts";
+import { createPgDatabase } from "./pg-database.ts";
 
 /** A way to get fresh databases of one dialect. */
 export interface TestBackend {
@@ -39,8 +39,6 @@ async function clusterUrl(): Promise<string> {
   return (await holder[CLUSTER_KEY]).url;
 }
 
-let counter = 0;
-
 const sqliteBackend: TestBackend = {
   name: "sqlite",
   async create(options = {}) {
@@ -62,22 +60,15 @@ const sqliteBackend: TestBackend = {
 const postgresBackend: TestBackend = {
   name: "postgres",
   async create(options = {}) {
-    const base = await clusterUrl();
-    const name = `t_${process.pid}_${Date.now()}_${counter++}`;
-    const admin = new SQL({ url: base, max: 1 });
-    await admin.unsafe(`create database ${name}`);
-    await admin.close();
-    const url = base.replace(/\/[^/]*$/, `/${name}`);
-    const db = await openDatabase({ url, sqlitePath: "" });
+    const database = await createPgDatabase(await clusterUrl(), "t");
+    const db = await openDatabase({ url: database.url, sqlitePath: "" });
     if (options.migrated !== false) await migrate(db, MIGRATIONS, silentLogger);
     return {
       ...db,
-      target: { url, sqlitePath: "" },
+      target: { url: database.url, sqlitePath: "" },
       dispose: async () => {
         await db.close();
-        const cleanup = new SQL({ url: base, max: 1 });
-        await cleanup.unsafe(`drop database if exists ${name} with (force)`);
-        await cleanup.close();
+        await database.dispose();
       },
     };
   },

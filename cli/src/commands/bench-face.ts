@@ -13,7 +13,8 @@
  *
  * Exit 0 after a run, 1 when the engine failed, 2 for bad usage.
  */
-import { createFaceEngine, FACE_FIXTURES, resizeCover, type RgbImage } from "@kiosk/edge-server";
+import { createFaceEngine, resizeCover, type RgbImage } from "@kiosk/edge-server";
+import { FACE_FIXTURES } from "@kiosk/edge-server/testing";
 import { parseArgs } from "node:util";
 import { EXIT, type CliIo } from "../io.ts";
 import { loadFaceConfig, loadImage, mapConcurrent, median, reportFailure, round, stderrLogger } from "./face-support.ts";

@@ -20,13 +20,13 @@
  */
 import { silentLogger } from "@kiosk/contracts";
 import { loadCentralConfig, readCentralKey, registerKiosk } from "@kiosk/central";
-import { freePort, measureVerifyRate, runIngestBench, startPgCluster, type PgCluster } from "@kiosk/central/testing";
-import { benchCommitTime, benchDrain, type DrainBench } from "@kiosk/edge-server";
+import { createPgDatabase, freePort, measureVerifyRate, runIngestBench, startPgCluster, type PgCluster } from "@kiosk/central/testing";
+import { benchCommitTime, benchDrain, type DrainBench } from "@kiosk/edge-server/testing";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { SQL } from "bun";
+import { wholeNumber } from "../flags.ts";
 import { EXIT, type CliIo } from "../io.ts";
 import { ChildService, httpReady } from "../child-service.ts";
 
@@ -34,29 +34,6 @@ const USAGE = "Usage: ./kiosk bench sync [--records N] [--samples N] [--verify-w
 
 /** Targets of issue #5. */
 const TARGETS = { commitMsMedian: 5, drainRecordsPerSec: 5000 } as const;
-
-function wholeNumber(value: string | undefined, flag: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new RangeError(`Invalid ${flag} "${value}": expected a whole number of at least ${min}`);
-  return n;
-}
-
-/** A PostgreSQL database for one measurement, dropped by `dispose`. */
-async function freshPgDatabase(server: string, tag: string): Promise<{ url: string; dispose: () => Promise<void> }> {
-  const name = `bench_sync_${tag}_${process.pid}_${Date.now()}`;
-  const admin = new SQL({ url: server, max: 1 });
-  await admin.unsafe(`create database ${name}`);
-  await admin.close();
-  return {
-    url: server.replace(/\/[^/?]*(\?.*)?$/, `/${name}$1`),
-    dispose: async () => {
-      const drop = new SQL({ url: server, max: 1 });
-      await drop.unsafe(`drop database if exists ${name} with (force)`).catch(() => undefined);
-      await drop.close();
-    },
-  };
-}
 
 /**
  * Drains `records` into a central on the given database, run as its own
@@ -142,7 +119,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       server = cluster.url;
     }
     progress(`drain of ${records} records into PostgreSQL`);
-    const drainDb = await freshPgDatabase(server, "drain");
+    const drainDb = await createPgDatabase(server, "bench_sync_drain");
     let drainPostgres: DrainBench;
     try {
       drainPostgres = await drainInto(records, { url: drainDb.url }, workDir, "bench-drain-pg", verifyWorkers);
@@ -151,7 +128,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
 
     progress(`ingest of ${records} pre-signed records into PostgreSQL`);
-    const ingestDb = await freshPgDatabase(server, "ingest");
+    const ingestDb = await createPgDatabase(server, "bench_sync_ingest");
     let ingest;
     try {
       ingest = await runIngestBench({ backend: "postgres", records, postgresUrl: ingestDb.url });

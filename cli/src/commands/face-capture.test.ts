@@ -5,7 +5,7 @@
  * matched after the blink challenge; another person's is not.
  */
 import { describe, expect, test } from "bun:test";
-import { FACE_FIXTURES } from "@kiosk/edge-server";
+import { FACE_FIXTURES } from "@kiosk/edge-server/testing";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { DEFAULT_FACE_THRESHOLD, FACE_FIXTURES } from "@kiosk/edge-server";
+import { DEFAULT_FACE_THRESHOLD } from "@kiosk/edge-server";
+import { FACE_FIXTURES } from "@kiosk/edge-server/testing";
 import { tmpdir } from "node:os";
 import { run } from "./face-compare.ts";
 import { captureIo } from "../testing/capture-io.ts";

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { DEFAULT_FACE_THRESHOLD, FACE_FIXTURES } from "@kiosk/edge-server";
+import { DEFAULT_FACE_THRESHOLD } from "@kiosk/edge-server";
+import { FACE_FIXTURES } from "@kiosk/edge-server/testing";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";

@@ -18,7 +18,8 @@
  * without a face.
  */
 import { seededRandom } from "@kiosk/contracts";
-import { createFaceEngine, encodeJpeg, makeFaceSequence, MIN_SEQUENCE_FRAMES, SEQUENCE_KINDS, type SequenceKind } from "@kiosk/edge-server";
+import { createFaceEngine, encodeJpeg } from "@kiosk/edge-server";
+import { makeFaceSequence, MIN_SEQUENCE_FRAMES, SEQUENCE_KINDS, type SequenceKind } from "@kiosk/edge-server/testing";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";

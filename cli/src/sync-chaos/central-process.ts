@@ -3,7 +3,7 @@
  * can be killed with SIGKILL and started again behind the proxy.
  */
 import type { Upstream } from "./chaos-proxy.ts";
-import { CLI_MAIN, ManagedProcess, waitFor } from "./processes.ts";
+import { CLI_MAIN, ManagedProcess, waitFor } from "./managed-process.ts";
 
 /** Settings of a {@linkcode CentralProcess}. */
 export interface CentralProcessOptions {

@@ -8,7 +8,7 @@ import { createTestCentral, testBackends, type TestDatabase } from "@kiosk/centr
 import { openKioskStorage, syncConfigSchema } from "@kiosk/edge-server";
 import { loadOrCreateSigningKey } from "@kiosk/runtime";
 import { checkDelivery, type CheckedKiosk } from "./checker.ts";
-import { waitFor } from "./processes.ts";
+import { waitFor } from "./managed-process.ts";
 import { syntheticResult } from "./synthetic-result.ts";
 
 // The checker must not be vacuous: a clean delivery checks out, and each kind of damage is seen.

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GeneratorSpec, GeneratorStatus, KillPlan } from "./generator-spec.ts";
-import { GENERATOR_MAIN, ManagedProcess, waitFor } from "./processes.ts";
+import { GENERATOR_MAIN, ManagedProcess, waitFor } from "./managed-process.ts";
 
 /** Per-run settings that faults change. */
 export interface RunOverrides {

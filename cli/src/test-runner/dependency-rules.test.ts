@@ -50,6 +50,7 @@ describe("dependency rules", () => {
     plant("device/src/idcard/protocol/planted-b.ts", 'import { readFileSync } from "node:fs";\nexport const b = readFileSync;\n');
     plant("central/src/planted-c.ts", 'export * from "../../edge-server/src/index.ts";\n');
     plant("edge-server/src/domain/planted-d.ts", 'export * from "../adapters/asset-dir.ts";\n');
+    plant("cli/src/commands/planted-e.ts", 'export { FACE_FIXTURES } from "@kiosk/edge-server/testing";\n');
     const result = await checkDependencyRules(copy);
     expect(result.ok).toBe(false);
     for (const rule of [
@@ -58,6 +59,7 @@ describe("dependency rules", () => {
       "protocol-imports-no-core-modules",
       "central-boundaries",
       "edge-domain-is-pure",
+      "production-code-does-not-import-test-helpers",
     ]) {
       expect(result.output).toContain(rule);
     }

@@ -1,4 +1,4 @@
-import { KioskError } from "@kiosk/contracts";
+import { KioskError, readCappedStream } from "@kiosk/contracts";
 import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from "../outbox/upstream-client.ts";
 
 /** Options of {@linkcode FetchUpstreamClient}. */
@@ -72,25 +72,7 @@ export class FetchUpstreamClient implements UpstreamClient {
   // Reads the body, refusing to buffer more than the cap (a misbehaving proxy can stream forever).
   async #readCapped(response: Response, target: string): Promise<string> {
     if (!response.body) return "";
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > this.#maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new KioskError("central-rejected", `The answer from "${target}" is larger than ${this.#maxBytes} bytes`);
-      }
-      chunks.push(value);
-    }
-    const all = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) {
-      all.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return new TextDecoder().decode(all);
+    const bytes = await readCappedStream(response.body, this.#maxBytes, () => new KioskError("central-rejected", `The answer from "${target}" is larger than ${this.#maxBytes} bytes`));
+    return new TextDecoder().decode(bytes);
   }
 }

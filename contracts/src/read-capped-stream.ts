@@ -1,9 +1,10 @@
-import type { KioskError } from "@kiosk/contracts";
+import type { KioskError } from "./errors.ts";
 
 /**
  * Reads `stream` to the end into one buffer, cancelling it as soon as more
  * than `maxBytes` arrived (so an oversized or endlessly expanding body costs
- * at most `maxBytes` of memory).
+ * at most `maxBytes` of memory). Web streams only, for central's request
+ * bodies and the kiosk's answers from central alike.
  *
  * @throws the error made by `tooLarge` past the limit; whatever the stream throws otherwise.
  */
