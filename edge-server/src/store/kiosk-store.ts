@@ -234,7 +234,8 @@ export class KioskStore {
    *
    * @throws {KioskError} `bad-request` when the result does not match its
    *   schema or another result of the session is already saved; `store-full`
-   *   when storage is above the hard watermark; `store-failed` on a database failure.
+   *   when storage is above the hard watermark; `store-failed` on a database failure
+   *   or when storage cannot be measured.
    */
   async saveResult(result: VerificationResult): Promise<SavedRecord> {
     const parsed = verificationResultSchema.safeParse(result);
@@ -268,7 +269,7 @@ export class KioskStore {
     }
     const bodySha256 = await sha256Hex(bodyBytes);
     const disk = this.#deps.disk.check();
-    if (!disk.acceptingResults) throw new KioskError("store-full", disk.reason ?? "Local storage is full");
+    if (!disk.acceptingResults) throw new KioskError(disk.fault ? "store-failed" : "store-full", disk.reason ?? "Local storage is full");
 
     const saved = await this.#exclusive(async () => {
       const existing = this.#findByEventId(input.eventId);
