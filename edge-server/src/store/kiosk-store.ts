@@ -8,21 +8,16 @@ import {
   GENESIS_HASH,
   importVerifyKey,
   KioskError,
-  MAX_RECORD_BODY_BYTES,
-  recordSigningInput,
-  sha256Hex,
-  toBase64Url,
-  fromBase64Url,
   VERIFICATION_RESULT_KIND,
   VERIFICATION_RESULT_SCHEMA_VERSION,
   verificationResultSchema,
-  verifySignature,
   type Clock,
   type Logger,
   type RecordHeader,
   type Signer,
   type VerificationResult,
 } from "@kiosk/contracts";
+import { chainProblems, recordBody, signNextRecord, type RecordBody } from "../domain/record-chain.ts";
 import type { DataSealer } from "./data-sealer.ts";
 import type { DiskBudget } from "./disk-budget.ts";
 import { migrate } from "./migrate.ts";
@@ -122,7 +117,6 @@ interface IdentityRow {
   epoch_started_at_ms: number;
 }
 
-const encoder = new TextEncoder();
 const DAY_MS = 86_400_000;
 
 /** Largest number of rows purged in one transaction, to keep commits short. */
@@ -263,23 +257,19 @@ export class KioskStore {
    * @throws {KioskError} as {@linkcode KioskStore.saveResult}.
    */
   async appendRecord(input: NewRecord): Promise<SavedRecord> {
-    const bodyBytes = encoder.encode(input.body);
-    if (bodyBytes.length > MAX_RECORD_BODY_BYTES) {
-      throw new RangeError(`Cannot save a record body of ${bodyBytes.length} bytes: the limit is ${MAX_RECORD_BODY_BYTES}`);
-    }
-    const bodySha256 = await sha256Hex(bodyBytes);
+    const body = await recordBody(input.body);
     const disk = this.#deps.disk.check();
     if (!disk.acceptingResults) throw new KioskError(disk.fault ? "store-failed" : "store-full", disk.reason ?? "Local storage is full");
 
     const saved = await this.#exclusive(async () => {
       const existing = this.#findByEventId(input.eventId);
       if (existing) {
-        if (existing.body_sha256 !== bodySha256) {
+        if (existing.body_sha256 !== body.sha256) {
           throw new KioskError("bad-request", `A different record with event id "${input.eventId}" is already saved`);
         }
         return { ...this.#savedOf(existing), alreadySaved: true };
       }
-      return this.#append(input, bodyBytes, bodySha256);
+      return this.#append(input, body);
     });
     if (!saved.alreadySaved) {
       for (const listener of this.#listeners) {
@@ -293,27 +283,13 @@ export class KioskStore {
     return saved;
   }
 
-  async #append(input: NewRecord, bodyBytes: Uint8Array, bodySha256: string): Promise<SavedRecord> {
+  async #append(input: NewRecord, body: RecordBody): Promise<SavedRecord> {
     const { db, signer, sealer, clock } = this.#deps;
     const identity = this.identity();
     const now = clock.now();
-    const header: RecordHeader = {
-      kioskId: identity.kioskId,
-      epoch: identity.epoch,
-      seq: identity.nextSeq,
-      eventId: input.eventId,
-      kind: input.kind,
-      schemaVersion: input.schemaVersion,
-      createdAt: new Date(now).toISOString(),
-      bootId: this.#deps.bootId,
-      bodySha256,
-      prevHash: identity.chainHead,
-      keyId: signer.keyId,
-    };
-    const signingInput = recordSigningInput(header);
-    const signature = toBase64Url(await signer.sign(signingInput));
-    const recordHash = await sha256Hex(signingInput);
-    const sealed = await sealer.seal(bodyBytes, bodyAad(header.kioskId, header.epoch, header.seq, recordHash));
+    const fields = { eventId: input.eventId, kind: input.kind, schemaVersion: input.schemaVersion, createdAtMs: now, bootId: this.#deps.bootId };
+    const { header, signature, recordHash } = await signNextRecord(identity, fields, body, signer);
+    const sealed = await sealer.seal(body.bytes, bodyAad(header.kioskId, header.epoch, header.seq, recordHash));
 
     const write = db.transaction(() => {
       // The identity is re-read inside the write lock: another connection
@@ -343,7 +319,7 @@ export class KioskStore {
           header.keyId,
           signature,
           sealed,
-          bodyBytes.length,
+          body.bytes.length,
           now,
         ) as { id: number };
       db.query("INSERT INTO outbox (record_id, state, enqueued_at_ms) VALUES (?, 'pending', ?)").run(inserted.id, now);
@@ -429,21 +405,9 @@ export class KioskStore {
     const rows = this.#deps.db
       .query<RecordRow, [string, number]>(`SELECT ${RECORD_COLUMNS} FROM records r WHERE r.kiosk_id = ? AND r.epoch = ? ORDER BY r.seq`)
       .all(kioskId, epoch);
-    const key = await importVerifyKey(this.#deps.signer.publicKey);
-    const problems: string[] = [];
-    let prevHash = GENESIS_HASH;
-    let expectedSeq = 1;
-    for (const row of rows) {
-      if (row.seq !== expectedSeq) problems.push(`seq ${expectedSeq}..${row.seq - 1} missing`);
-      const header = headerOf(row);
-      if (header.prevHash !== prevHash) problems.push(`seq ${row.seq}: prevHash does not link to the previous record`);
-      const input = recordSigningInput(header);
-      if ((await sha256Hex(input)) !== row.record_hash) problems.push(`seq ${row.seq}: record hash does not match its header`);
-      if (row.key_id !== this.#deps.signer.keyId) problems.push(`seq ${row.seq}: signed by key "${row.key_id}", not the current key`);
-      else if (!(await verifySignature(key, fromBase64Url(row.signature), input))) problems.push(`seq ${row.seq}: bad signature`);
-      prevHash = row.record_hash;
-      expectedSeq = row.seq + 1;
-    }
+    const key = { keyId: this.#deps.signer.keyId, key: await importVerifyKey(this.#deps.signer.publicKey) };
+    const links = rows.map((row) => ({ header: headerOf(row), recordHash: row.record_hash, signature: row.signature }));
+    const problems = await chainProblems(links, key);
     return { kioskId, epoch, records: rows.length, problems };
   }
 

@@ -1,6 +1,7 @@
 /** The outbox sender's storage port over the kiosk's SQLite database. */
 import type { Database } from "bun:sqlite";
 import { KioskError, type Logger, type UpstreamRecord } from "@kiosk/contracts";
+import { upstreamRecord } from "../domain/record-chain.ts";
 import type { OutboxRepository, OutboxStats, PendingBatch, PendingHead, QueuePosition, Settlement } from "../outbox/outbox-repository.ts";
 import type { DataSealer } from "./data-sealer.ts";
 import { headerOf, openBody, RECORD_COLUMNS, type RecordRow } from "./record-row.ts";
@@ -53,20 +54,7 @@ export class SqliteOutbox implements OutboxRepository {
     for (const [i, row] of same.entries()) {
       const body = bodies[i] ?? null;
       if (body === null) unreadable.push(row.seq);
-      const header = headerOf(row);
-      records.push({
-        seq: header.seq,
-        eventId: header.eventId,
-        kind: header.kind,
-        schemaVersion: header.schemaVersion,
-        createdAt: header.createdAt,
-        bootId: header.bootId,
-        body: body ?? "",
-        bodySha256: header.bodySha256,
-        prevHash: header.prevHash,
-        keyId: header.keyId,
-        signature: row.signature,
-      });
+      records.push(upstreamRecord(headerOf(row), body ?? "", row.signature));
     }
     return { kioskId: head.kiosk_id, epoch: head.epoch, records, unreadable };
   }
