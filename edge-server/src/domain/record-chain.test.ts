@@ -11,7 +11,17 @@ import {
   verifySignature,
   type Signer,
 } from "@kiosk/contracts";
-import { chainProblems, recordBody, signNextRecord, upstreamRecord, type ChainKey, type ChainLink, type ChainPosition } from "./record-chain.ts";
+import {
+  chainProblems,
+  recordBody,
+  signNextRecord,
+  upstreamRecord,
+  upstreamRecordBytes,
+  upstreamRecordBytesBound,
+  type ChainKey,
+  type ChainLink,
+  type ChainPosition,
+} from "./record-chain.ts";
 
 const START: ChainPosition = { kioskId: "hall-7-k1", epoch: 3, nextSeq: 1, chainHead: GENESIS_HASH };
 const BOOT_ID = "6f1c1d3e-8a5b-4c2e-9d7f-0a1b2c3d4e5f";
@@ -87,6 +97,20 @@ describe("upstreamRecord", () => {
     const record = upstreamRecord(link!.header, '{"n":1}', link!.signature);
     expect(upstreamRecordSchema.parse(record)).toEqual(record);
     expect(record).toMatchObject({ seq: 1, body: '{"n":1}', signature: link!.signature, prevHash: GENESIS_HASH });
+  });
+});
+
+describe("record sizes in a batch", () => {
+  test("a signed record knows its JSON size; the bound from the body's UTF-8 size is never below it", async () => {
+    const signer = await generateSigner();
+    for (const text of ['"'.repeat(300), "\\".repeat(300), "\u0001".repeat(300), "证".repeat(300), "plain", ""]) {
+      const body = await recordBody(text);
+      const { header, signature, wireBytes } = await signNextRecord(START, fields(1), body, signer);
+      const json = JSON.stringify(upstreamRecord(header, text, signature));
+      expect(wireBytes).toBe(new TextEncoder().encode(json).length);
+      expect(upstreamRecordBytes(upstreamRecord(header, text, signature))).toBe(wireBytes);
+      expect(upstreamRecordBytesBound(header, signature, body.bytes.length)).toBeGreaterThanOrEqual(wireBytes);
+    }
   });
 });
 

@@ -2,7 +2,8 @@
  * How a kiosk record is made and re-checked, without storage: its body is
  * measured and hashed, its header takes the next place in the epoch's hash
  * chain, it is signed with the kiosk key, and a run of stored records is
- * re-checked link by link. Also the record's shape in a batch to central.
+ * re-checked link by link. Also the record's shape and size in a batch to
+ * central, so a batch can be assembled to its byte budget before any body is opened.
  */
 import {
   fromBase64Url,
@@ -56,6 +57,8 @@ export interface SignedRecord {
   readonly signature: string;
   /** SHA-256 (hex) of the header's signing input: the next record's `prevHash`. */
   readonly recordHash: string;
+  /** UTF-8 bytes of the record's JSON in a batch ({@linkcode upstreamRecordBytes}). */
+  readonly wireBytes: number;
 }
 
 /** A stored record as {@linkcode chainProblems} sees it. */
@@ -73,6 +76,9 @@ export interface ChainKey {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+// The longest JSON escape of one UTF-8 byte: a control character as "\u00XX".
+const MAX_ESCAPED_BYTES_PER_BYTE = 6;
 
 /**
  * Measures and hashes a record body.
@@ -114,7 +120,7 @@ export async function signNextRecord(position: ChainPosition, fields: RecordFiel
   const signingInput = recordSigningInput(header);
   const signature = toBase64Url(await signer.sign(signingInput));
   const recordHash = await sha256Hex(signingInput);
-  return { header, signature, recordHash };
+  return { header, signature, recordHash, wireBytes: upstreamRecordBytes(upstreamRecord(header, body.text, signature)) };
 }
 
 /** A record as it goes to central in a batch. */
@@ -132,6 +138,20 @@ export function upstreamRecord(header: RecordHeader, body: string, signature: st
     keyId: header.keyId,
     signature,
   };
+}
+
+/** UTF-8 bytes of `record`'s JSON, as a batch holds it. */
+export function upstreamRecordBytes(record: UpstreamRecord): number {
+  return encoder.encode(JSON.stringify(record)).length;
+}
+
+/**
+ * At least {@linkcode upstreamRecordBytes} of the record, knowing only the
+ * UTF-8 size of its body (every byte counted at its longest JSON escape),
+ * for records whose exact size was not kept.
+ */
+export function upstreamRecordBytesBound(header: RecordHeader, signature: string, bodyBytes: number): number {
+  return upstreamRecordBytes(upstreamRecord(header, "", signature)) + MAX_ESCAPED_BYTES_PER_BYTE * bodyBytes;
 }
 
 /**

@@ -198,7 +198,7 @@ export class OutboxSender implements Service {
   // Reads the next batch (after `after`, when given) and builds its signed, compressed request.
   async #prepare(limit: number, after?: QueuePosition): Promise<PreparedBatch | undefined> {
     const { repository, signer } = this.#deps;
-    const pending = await repository.nextBatch(limit, after);
+    const pending = await repository.nextBatch(limit, this.#deps.maxBytes, after);
     if (!pending) return undefined;
     const { bytes, records } = encodeBatch(pending, this.#deps.maxBytes);
     const first = records[0]?.seq ?? 0;

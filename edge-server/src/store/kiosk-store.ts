@@ -288,7 +288,7 @@ export class KioskStore {
     const identity = this.identity();
     const now = clock.now();
     const fields = { eventId: input.eventId, kind: input.kind, schemaVersion: input.schemaVersion, createdAtMs: now, bootId: this.#deps.bootId };
-    const { header, signature, recordHash } = await signNextRecord(identity, fields, body, signer);
+    const { header, signature, recordHash, wireBytes } = await signNextRecord(identity, fields, body, signer);
     const sealed = await sealer.seal(body.bytes, bodyAad(header.kioskId, header.epoch, header.seq, recordHash));
 
     const write = db.transaction(() => {
@@ -301,8 +301,8 @@ export class KioskStore {
       const inserted = db
         .query<{ id: number }, (string | number | Uint8Array)[]>(
           `INSERT INTO records (kiosk_id, epoch, seq, event_id, kind, schema_version, created_at, boot_id, body_sha256, prev_hash,
-             record_hash, key_id, signature, body_sealed, body_bytes, saved_at_ms)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+             record_hash, key_id, signature, body_sealed, body_bytes, wire_bytes, saved_at_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         )
         .get(
           header.kioskId,
@@ -320,6 +320,7 @@ export class KioskStore {
           signature,
           sealed,
           body.bytes.length,
+          wireBytes,
           now,
         ) as { id: number };
       db.query("INSERT INTO outbox (record_id, state, enqueued_at_ms) VALUES (?, 'pending', ?)").run(inserted.id, now);
