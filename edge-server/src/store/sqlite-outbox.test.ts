@@ -2,23 +2,8 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { fromBase64Url, generateSigner, importVerifyKey, MAX_BATCH_BYTES, receiptSigningInput, signBase64Url, verifySignature } from "@kiosk/contracts";
 import { upstreamRecordBytes } from "../domain/record-chain.ts";
 import { encodeBatch } from "../outbox/encode-batch.ts";
-import type { DataSealer } from "./data-sealer.ts";
 import { SqliteOutbox } from "./sqlite-outbox.ts";
-import { fakeReceipt, KIOSK_ID, openTestStore, sampleResult, type TestStore } from "./testing/store-fixtures.ts";
-
-// A sealer that counts the bodies it opens.
-function countingSealer(inner: DataSealer): DataSealer & { opened: number } {
-  const counting = {
-    opened: 0,
-    seal: (plaintext: Uint8Array, aad: Uint8Array) => inner.seal(plaintext, aad),
-    open: (sealed: Uint8Array, aad: Uint8Array) => {
-      counting.opened += 1;
-      return inner.open(sealed, aad);
-    },
-    lookupToken: (text: string) => inner.lookupToken(text),
-  };
-  return counting;
-}
+import { countingSealer, fakeReceipt, KIOSK_ID, openTestStore, sampleResult, type TestStore } from "./testing/store-fixtures.ts";
 
 // Bodies of mixed sizes whose JSON escapes grow them (quotes, backslashes, control characters) or not (CJK).
 async function saveMixed(t: TestStore, n: number): Promise<void> {
