@@ -1,7 +1,9 @@
 /**
  * The kiosk's durable record store: every verification result is signed,
  * hash-chained, sealed and committed (fsync'd) together with its outbox row
- * before the caller is told it is saved.
+ * before the caller is told it is saved. How a record is built, signed and
+ * chained, and how a chain is re-checked, is pure logic in
+ * `domain/record-chain.ts`; this file keeps the storage.
  */
 import { SQLiteError, type Database } from "bun:sqlite";
 import {
