@@ -66,12 +66,14 @@ export interface PendingHead {
 /** The sender's view of the outbox. */
 export interface OutboxRepository {
   /**
-   * Up to `maxRecords` oldest pending records, all of the oldest pending (kiosk, epoch); `undefined` when none.
+   * Up to `maxRecords` oldest pending records, all of the oldest pending (kiosk, epoch), as many
+   * as fit in a `BatchRequest` of `maxBytes` of JSON (UTF-8; the first record always counts);
+   * `undefined` when none. Rows are read only up to the budget, and only the bodies returned are opened.
    * With `after`, only records queued after that one count: the sender reads the batch that
    * follows the one in flight while it waits for the receipt (it sends it only after checking,
    * with {@linkcode OutboxRepository.pendingHead}, that the batch still heads the queue).
    */
-  nextBatch(maxRecords: number, after?: QueuePosition): Promise<PendingBatch | undefined>;
+  nextBatch(maxRecords: number, maxBytes: number, after?: QueuePosition): Promise<PendingBatch | undefined>;
   /** The (kiosk, epoch) and seqs that {@linkcode OutboxRepository.nextBatch} would return now; `undefined` when none. */
   pendingHead(maxRecords: number): PendingHead | undefined;
   /** Highest seq ever created in (kioskId, epoch), 0 when none. */

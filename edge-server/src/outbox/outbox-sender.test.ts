@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { generateSigner, importVerifyKey, MAX_BATCH_BYTES, sha256Hex, type RecordStatus } from "@kiosk/contracts";
 import { FetchUpstreamClient } from "../adapters/upstream-client-fetch.ts";
-import { KIOSK_ID, openTestStore, sampleResult, type TestStore } from "../store/testing/store-fixtures.ts";
+import { SqliteOutbox } from "../store/sqlite-outbox.ts";
+import { countingSealer, KIOSK_ID, openTestStore, sampleResult, type TestStore } from "../store/testing/store-fixtures.ts";
+import type { OutboxRepository } from "./outbox-repository.ts";
 import { OutboxSender } from "./outbox-sender.ts";
 import { FakeCentral } from "./testing/fake-central.ts";
 
@@ -23,12 +25,12 @@ afterEach(async () => {
   current = undefined;
 });
 
-async function setup(options: { random?: () => number; withKey?: boolean } = {}): Promise<Setup> {
+async function setup(options: { random?: () => number; withKey?: boolean; repository?: (t: TestStore) => OutboxRepository } = {}): Promise<Setup> {
   const t = await openTestStore();
   const receiptSigner = await generateSigner();
   const central = await FakeCentral.start({ receiptSigner, kioskPublicKey: t.signer.publicKey });
   const sender = new OutboxSender({
-    repository: t.outbox,
+    repository: options.repository?.(t) ?? t.outbox,
     upstream: new FetchUpstreamClient({ url: central.url, timeoutMs: 10_000 }),
     signer: t.signer,
     central: options.withKey === false ? undefined : { keyId: receiptSigner.keyId, key: await importVerifyKey(receiptSigner.publicKey) },
@@ -222,6 +224,8 @@ describe("OutboxSender against a real HTTP central", () => {
     await saveResults(t, 4);
     await sender.start();
     await run();
+    // Refusals named per record settle in the one request.
+    expect(central.batches).toHaveLength(1);
     expect(await states(t, [1, 2, 3, 4])).toEqual(["acked", "quarantined", "quarantined", "acked"]);
     expect((await t.store.readRecord(1, 2))?.rejectReason).toBe("bad-schema");
     expect((await t.store.readRecord(1, 3))?.rejectReason).toBe("conflict");
@@ -246,8 +250,9 @@ describe("OutboxSender against a real HTTP central", () => {
     expect(central.ackThrough(1)).toBe(1_100);
   });
 
-  test("a batch holds at most 1 MiB of JSON", async () => {
-    const { t, central, sender, run } = await setup();
+  test("a batch holds at most 1 MiB of JSON, and no body is decrypted that is not sent", async () => {
+    let sealer: ReturnType<typeof countingSealer> | undefined;
+    const { t, central, sender, run } = await setup({ repository: (store) => new SqliteOutbox(store.db, (sealer = countingSealer(store.sealer)), store.log) });
     for (let i = 0; i < 6; i++) {
       await t.store.appendRecord({ eventId: crypto.randomUUID(), kind: "test-blob", schemaVersion: 1, body: JSON.stringify({ blob: "x".repeat(200_000) }) });
     }
@@ -257,6 +262,7 @@ describe("OutboxSender against a real HTTP central", () => {
     for (const b of central.batches) expect(new TextEncoder().encode(b.json).length).toBeLessThanOrEqual(MAX_BATCH_BYTES);
     expect(central.batches[0]!.raw.length).toBeLessThan(100_000);
     expect(t.outbox.stats().backlog).toBe(0);
+    expect(sealer?.opened).toBe(6);
   });
 
   test("keeps one batch in flight, whatever nudges and new records arrive meanwhile", async () => {
@@ -302,16 +308,70 @@ describe("OutboxSender against a real HTTP central", () => {
     expect(t.outbox.stats()).toMatchObject({ backlog: 0, quarantined: 1 });
   });
 
-  test("a batch refused as a whole is halved until the record at fault is alone, which is quarantined", async () => {
-    const { t, central, sender, run } = await setup({ random: () => 0 });
-    central.respond = (b) =>
-      b.body.records.some((r) => r.seq === 3) ? new Response(JSON.stringify({ title: "Bad request" }), { status: 400 }) : undefined;
-    await saveResults(t, 5);
-    await sender.start();
-    for (let i = 0; i < 20 && t.outbox.stats().backlog > 0; i++) await run();
-    expect(await states(t, [1, 2, 3, 4, 5])).toEqual(["acked", "acked", "quarantined", "acked", "acked"]);
-    expect((await t.store.readRecord(1, 3))?.rejectReason).toBe("refused-400");
-    expect(central.settledSeqs(1)).toEqual([1, 2, 4, 5]);
+  describe("a batch refused as a whole because of one record (real jitter)", () => {
+    const N = 256;
+    const BOUND = Math.ceil(Math.log2(N)) + 2;
+
+    // Central refuses, with 400, every batch that holds `poison`.
+    async function poisoned(poison: number, n = N) {
+      const s = await setup({ random: Math.random });
+      s.central.respond = (b) => (b.body.records.some((r) => r.seq === poison) ? Response.json({ title: "Bad request" }, { status: 400 }) : undefined);
+      await saveResults(s.t, n);
+      return s;
+    }
+
+    // Runs until the backlog is empty, waiting out whatever the sender schedules.
+    async function drain({ t, run, nextDelay }: Setup): Promise<void> {
+      for (let i = 0; i < 200 && t.outbox.stats().backlog > 0; i++) await run(nextDelay() ?? 0);
+    }
+
+    test(`isolates the record at fault among ${N} in at most ${BOUND} requests, with no back-off wait, and newer results flow`, async () => {
+      const s = await poisoned(173);
+      const { t, central, sender } = s;
+      const respond = central.respond;
+      let added = false;
+      // Results saved while the search runs are delivered too.
+      central.respond = async (b, c) => {
+        if (!added && b.body.records.length < N) {
+          added = true;
+          await saveResults(t, 4);
+        }
+        return respond?.(b, c);
+      };
+      const startedAt = t.clock.now();
+      await sender.start();
+      await drain(s);
+      const sent = central.batches.map((b) => b.body.records.map((r) => r.seq));
+      const isolated = sent.findIndex((seqs) => seqs.length === 1 && seqs[0] === 173) + 1;
+      expect(isolated).toBeGreaterThan(0);
+      expect(isolated).toBeLessThanOrEqual(BOUND);
+      // The records after it go in the next request.
+      expect(sent).toHaveLength(isolated + 1);
+      expect(sent[isolated]).toEqual([...Array.from({ length: N - 173 }, (_, i) => 174 + i), 257, 258, 259, 260]);
+      expect(t.clock.now() - startedAt).toBe(0);
+      expect(t.outbox.stats()).toMatchObject({ backlog: 0, quarantined: 1 });
+      expect((await t.store.readRecord(1, 173))?.rejectReason).toBe("refused-400");
+      expect(central.settledSeqs(1)).toEqual(Array.from({ length: N + 4 }, (_, i) => i + 1).filter((seq) => seq !== 173));
+      expect(sender.state).toMatchObject({ lastError: null, consecutiveFailures: 0 });
+      expect(t.records.filter((r) => r.msg === "central refused a batch as a whole; halving it to find the record at fault")).toHaveLength(1);
+    });
+
+    test("the bound holds wherever the record sits", async () => {
+      for (const poison of [1, 2, 128, 129, 255, 256]) {
+        const s = await poisoned(poison);
+        const startedAt = s.t.clock.now();
+        await s.sender.start();
+        await drain(s);
+        const sent = s.central.batches.map((b) => b.body.records.map((r) => r.seq));
+        const isolated = sent.findIndex((seqs) => seqs.length === 1 && seqs[0] === poison) + 1;
+        expect({ poison, isolated: isolated > 0 && isolated <= BOUND, waitedMs: s.t.clock.now() - startedAt }).toEqual({ poison, isolated: true, waitedMs: 0 });
+        expect(s.t.outbox.stats()).toMatchObject({ backlog: 0, quarantined: 1 });
+        await s.sender.stop();
+        await s.central.stop();
+        s.t.dispose();
+        current = undefined;
+      }
+    });
   });
 
   test("a record whose body cannot be decrypted is sent with its signed header so central settles it", async () => {

@@ -64,6 +64,18 @@ interface PreparedBatch {
   readonly batchDigest: string;
 }
 
+/**
+ * The pending records known to hold one that central refuses as part of a
+ * batch: those of (kioskId, epoch) up to `lastSeq`, `count` of them, at the
+ * head of the queue.
+ */
+interface Suspects {
+  readonly kioskId: string;
+  readonly epoch: number;
+  readonly lastSeq: number;
+  readonly count: number;
+}
+
 const failed = (code: string, message: string, retryAfter = 0): PassResult => ({ kind: "failed", code, message, retryAfterMs: retryAfter });
 
 // Statuses that mean "this batch, as sent, will never be taken": shrink it to isolate the record at fault.
@@ -85,19 +97,24 @@ const REFUSED_BATCH_STATUSES = new Set([400, 413, 422]);
  *   never sooner than central's `Retry-After`.
  * - Records are acknowledged only after the receipt verifies
  *   (`receipt-check.ts`). A record central refuses is quarantined on its own
- *   and the queue moves on; a batch refused as a whole (400, 413, 422) is
- *   halved until the record at fault is alone, then that record is quarantined.
+ *   and the queue moves on.
+ * - A batch refused as a whole (400, 413, 422) is bisected: its records are
+ *   suspects, the first half of the suspects is sent next, and each answer
+ *   halves them (refused: the half sent; taken: the half left), until the
+ *   record at fault is sent alone and quarantined. A halving is progress,
+ *   not a failure: the next request goes at once, without back-off, so one
+ *   record among n is isolated in at most ⌈log2 n⌉ + 2 requests, the records
+ *   before it are delivered on the way, and those after it flow right after.
  */
 export class OutboxSender implements Service {
   readonly name = "outbox-sender";
   readonly #deps: OutboxSenderDeps;
   readonly #loop: RetryLoop;
   #prepared: Promise<PreparedBatch | undefined> | undefined;
-  #limit: number;
+  #suspects: Suspects | undefined;
 
   constructor(deps: OutboxSenderDeps) {
     this.#deps = deps;
-    this.#limit = deps.maxRecords;
     this.#loop = new RetryLoop({
       pass: (signal) => this.#sendOne(signal),
       clock: deps.clock,
@@ -150,7 +167,8 @@ export class OutboxSender implements Service {
 
   async #sendOne(signal: AbortSignal): Promise<PassResult> {
     const { upstream, log } = this.#deps;
-    const batch = (await this.#takePrepared()) ?? (await this.#prepare(this.#limit));
+    this.#recountSuspects();
+    const batch = (await this.#takePrepared()) ?? (await this.#prepare(this.#limit()));
     if (!batch) return { kind: "idle" };
     const { pending, records, first, last, path, headers, body, batchDigest } = batch;
     for (const seq of pending.unreadable) {
@@ -163,14 +181,15 @@ export class OutboxSender implements Service {
     }
     // While this batch is in flight, the one after it is read and encoded
     // (never sent): it goes out only after this receipt is verified and
-    // settled, and only if it still heads the queue then.
+    // settled, and only if it still heads the queue then. Not while
+    // bisecting: the next batch depends on this answer.
     let next: Promise<PreparedBatch | undefined> | undefined;
     let settled = false;
     try {
       const sending = upstream.send({ method: "POST", path, headers, body }, signal);
-      next = this.#prepare(this.#limit, { kioskId: pending.kioskId, epoch: pending.epoch, seq: last }).catch(() => undefined);
+      if (!this.#suspects) next = this.#prepare(this.#limit(), { kioskId: pending.kioskId, epoch: pending.epoch, seq: last }).catch(() => undefined);
       const outcome = await this.#settle(batch, await sending);
-      settled = outcome.kind === "progress" && this.#limit === batch.limit;
+      settled = next !== undefined && outcome.kind === "progress" && !this.#suspects;
       if (settled) this.#prepared = next;
       return outcome;
     } finally {
@@ -179,11 +198,27 @@ export class OutboxSender implements Service {
     }
   }
 
+  // Most records in the next batch: all, or while bisecting the first half of the suspects.
+  #limit(): number {
+    return this.#suspects ? Math.max(1, Math.floor(this.#suspects.count / 2)) : this.#deps.maxRecords;
+  }
+
+  // Counts the suspects still pending (the ones before the record at fault leave
+  // as they are delivered); forgets them once none is left.
+  #recountSuspects(): void {
+    const suspects = this.#suspects;
+    if (!suspects) return;
+    const head = this.#deps.repository.pendingHead(suspects.count);
+    const same = head !== undefined && head.kioskId === suspects.kioskId && head.epoch === suspects.epoch;
+    const count = same ? head.seqs.filter((seq) => seq <= suspects.lastSeq).length : 0;
+    this.#suspects = count > 0 ? { ...suspects, count } : undefined;
+  }
+
   // The read-ahead batch, if it is still exactly the head of the queue.
   async #takePrepared(): Promise<PreparedBatch | undefined> {
     const prepared = await this.#prepared;
     this.#prepared = undefined;
-    if (!prepared || prepared.limit !== this.#limit) return undefined;
+    if (!prepared || prepared.limit !== this.#limit()) return undefined;
     const head = this.#deps.repository.pendingHead(prepared.records.length);
     const seqs = prepared.records.map((r) => r.seq);
     const same =
@@ -198,7 +233,7 @@ export class OutboxSender implements Service {
   // Reads the next batch (after `after`, when given) and builds its signed, compressed request.
   async #prepare(limit: number, after?: QueuePosition): Promise<PreparedBatch | undefined> {
     const { repository, signer } = this.#deps;
-    const pending = await repository.nextBatch(limit, after);
+    const pending = await repository.nextBatch(limit, this.#deps.maxBytes, after);
     if (!pending) return undefined;
     const { bytes, records } = encodeBatch(pending, this.#deps.maxBytes);
     const first = records[0]?.seq ?? 0;
@@ -268,31 +303,31 @@ export class OutboxSender implements Service {
       receipt: check.response.receipt,
       atMs: now,
     });
-    this.#limit = this.#deps.maxRecords;
     log.debug(() => `${what}: ${plan.acked.length} acknowledged, ${plan.quarantined.length} quarantined`);
     return { kind: "progress" };
   }
 
   #refused(pending: PendingBatch, seqs: readonly number[], response: UpstreamResponse): PassResult {
-    const what = `batch ${pending.epoch}/${seqs[0]}-${seqs[seqs.length - 1]}`;
+    const { log } = this.#deps;
+    const first = seqs[0] as number;
+    const last = seqs[seqs.length - 1] as number;
     if (seqs.length > 1) {
-      this.#limit = Math.max(1, Math.floor(seqs.length / 2));
-      return failed(
-        "central-rejected",
-        `Central refused ${what} with ${response.status}: retrying with at most ${this.#limit} records to find the one it refuses`,
-      );
+      const fields = { epoch: pending.epoch, first, last, records: seqs.length, status: response.status };
+      if (this.#suspects) log.debug(() => `central refused batch ${pending.epoch}/${first}-${last} as well; halving again`);
+      else log.warn("central refused a batch as a whole; halving it to find the record at fault", fields);
+      this.#suspects = { kioskId: pending.kioskId, epoch: pending.epoch, lastSeq: last, count: seqs.length };
+      return { kind: "progress" };
     }
-    const seq = seqs[0] as number;
     this.#deps.repository.settle({
       kioskId: pending.kioskId,
       epoch: pending.epoch,
       acked: [],
-      quarantined: [{ seq, reason: `refused-${response.status}`, message: redactText(response.text).slice(0, 500) || null }],
+      quarantined: [{ seq: first, reason: `refused-${response.status}`, message: redactText(response.text).slice(0, 500) || null }],
       receipt: null,
       atMs: this.#deps.clock.now(),
     });
-    this.#deps.log.warn("central refused a one-record batch; quarantined", { epoch: pending.epoch, seq, status: response.status });
-    this.#limit = this.#deps.maxRecords;
+    log.warn("central refused a one-record batch; quarantined", { epoch: pending.epoch, seq: first, status: response.status });
+    this.#suspects = undefined;
     return { kind: "progress" };
   }
 }

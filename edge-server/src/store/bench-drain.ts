@@ -91,8 +91,8 @@ export async function benchDrain(options: DrainBenchOptions): Promise<DrainBench
     // The sender finds the outbox empty exactly when it is drained: no polling of counts over a large table.
     let emptyAt: number | undefined;
     const repository: OutboxRepository = {
-      nextBatch: async (maxRecords, after) => {
-        const batch = await outbox.nextBatch(maxRecords, after);
+      nextBatch: async (maxRecords, maxBytes, after) => {
+        const batch = await outbox.nextBatch(maxRecords, maxBytes, after);
         // A read-ahead past the batch in flight finding nothing does not mean drained.
         if (!batch && !after) emptyAt ??= performance.now();
         return batch;

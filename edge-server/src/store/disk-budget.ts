@@ -3,7 +3,7 @@
  * hard watermark instead of overwriting or expiring unsent ones (sync.md §4.1
  * invariant 5), and accepted again as soon as a check finds space.
  */
-import { STORAGE_LEVELS, type Logger, type StorageLevel } from "@kiosk/contracts";
+import { isKioskError, KioskError, STORAGE_LEVELS, type Logger, type StorageLevel } from "@kiosk/contracts";
 import { statfsSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 
@@ -38,14 +38,39 @@ export interface DiskStatus {
   readonly usedBytes: number;
   readonly budgetBytes: number;
   readonly freeBytes: number;
+  /** True when storage could not be measured at all (a storage fault, not a full disk); results are then refused. */
+  readonly fault: boolean;
 }
 
-function fileSize(path: string): number {
+/** The filesystem calls {@linkcode fileDiskProbe} makes; `node:fs` by default, fakes in tests. */
+export interface DiskFs {
+  /** Size of a file; throws an error with `code` "ENOENT" when it does not exist. */
+  stat(path: string): { readonly size: number };
+  /** Free blocks for unprivileged users and the block size of the filesystem holding `path`. */
+  statfs(path: string): { readonly bavail: number; readonly bsize: number };
+}
+
+const NODE_FS: DiskFs = { stat: statSync, statfs: statfsSync };
+
+// The errno name of a `node:fs` error ("ENOENT", "EACCES", "EIO"), if it has one.
+function errnoCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function storageFault(what: string, path: string, cause: unknown): KioskError {
+  const why = errnoCode(cause) ?? (cause instanceof Error ? cause.message : String(cause));
+  return new KioskError("store-failed", `Cannot measure local storage: ${what} "${path}" failed with ${why}`, { cause });
+}
+
+function fileSize(fs: DiskFs, path: string): number {
   try {
-    return statSync(path).size;
-  } catch {
-    // The -wal and -shm files exist only while a connection is open.
-    return 0;
+    return fs.stat(path).size;
+  } catch (cause) {
+    // The -wal and -shm files exist only while a connection is open. Any
+    // other failure (EACCES, EIO) means the size is unknown, not zero.
+    if (errnoCode(cause) === "ENOENT") return 0;
+    throw storageFault("stat of", path, cause);
   }
 }
 
@@ -55,14 +80,24 @@ const mib = (bytes: number): string => `${(bytes / MIB).toFixed(1)} MiB`;
 /**
  * Measures the database file with its `-wal` and `-shm` files, and the free
  * space (for unprivileged users) of the filesystem holding them.
+ *
+ * `measure()` throws {@linkcode KioskError} `store-failed` when a file cannot
+ * be measured for any reason but not existing (a missing `-wal` or `-shm`
+ * counts as 0 bytes), or when the filesystem cannot be queried.
  */
-export function fileDiskProbe(dbPath: string): DiskProbe {
+export function fileDiskProbe(dbPath: string, fs: DiskFs = NODE_FS): DiskProbe {
   return {
     measure() {
       if (dbPath === ":memory:") return { usedBytes: 0, freeBytes: Number.MAX_SAFE_INTEGER };
-      const usedBytes = fileSize(dbPath) + fileSize(`${dbPath}-wal`) + fileSize(`${dbPath}-shm`);
-      const fs = statfsSync(dirname(dbPath));
-      return { usedBytes, freeBytes: Math.min(Number.MAX_SAFE_INTEGER, fs.bavail * fs.bsize) };
+      const usedBytes = fileSize(fs, dbPath) + fileSize(fs, `${dbPath}-wal`) + fileSize(fs, `${dbPath}-shm`);
+      const dir = dirname(dbPath);
+      let free;
+      try {
+        free = fs.statfs(dir);
+      } catch (cause) {
+        throw storageFault("statfs of", dir, cause);
+      }
+      return { usedBytes, freeBytes: Math.min(Number.MAX_SAFE_INTEGER, free.bavail * free.bsize) };
     },
   };
 }
@@ -70,7 +105,7 @@ export function fileDiskProbe(dbPath: string): DiskProbe {
 /** The level of `usage` against `limits` (pure). */
 export function diskStatus(usage: DiskUsage, limits: DiskLimits): DiskStatus {
   const { usedBytes, freeBytes } = usage;
-  const base = { usedBytes, budgetBytes: limits.budgetBytes, freeBytes };
+  const base = { usedBytes, budgetBytes: limits.budgetBytes, freeBytes, fault: false };
   const hardBytes = limits.hardWatermark * limits.budgetBytes;
   if (usedBytes >= hardBytes) {
     return {
@@ -100,8 +135,26 @@ export function diskStatus(usage: DiskUsage, limits: DiskLimits): DiskStatus {
 }
 
 /**
+ * The status when storage cannot be measured: results are refused (fail
+ * closed), as at the hard watermark, with the probe's error as the reason.
+ */
+function faultStatus(error: KioskError, limits: DiskLimits, last: DiskStatus | undefined): DiskStatus {
+  return {
+    level: STORAGE_LEVELS.hard,
+    acceptingResults: false,
+    reason: `${error.message}: new results are refused until a technician fixes the kiosk's storage`,
+    usedBytes: last?.usedBytes ?? 0,
+    budgetBytes: limits.budgetBytes,
+    freeBytes: last?.freeBytes ?? 0,
+    fault: true,
+  };
+}
+
+/**
  * Checks disk use against the budget and logs each change of level once:
  * a warning at the soft level, an error at the hard level, and recovery.
+ * A probe that fails with a {@linkcode KioskError} is a storage fault:
+ * results are refused until a check measures again.
  */
 export class DiskBudget {
   readonly #probe: DiskProbe;
@@ -117,9 +170,15 @@ export class DiskBudget {
 
   /** Measures now and returns the status. */
   check(): DiskStatus {
-    const status = diskStatus(this.#probe.measure(), this.#limits);
+    let status: DiskStatus;
+    try {
+      status = diskStatus(this.#probe.measure(), this.#limits);
+    } catch (error) {
+      if (!isKioskError(error)) throw error;
+      status = faultStatus(error, this.#limits, this.#last);
+    }
     const before = this.#last?.level ?? STORAGE_LEVELS.ok;
-    if (status.level !== before) {
+    if (status.level !== before || status.fault !== (this.#last?.fault ?? false)) {
       const fields = { usedBytes: status.usedBytes, budgetBytes: status.budgetBytes, freeBytes: status.freeBytes };
       if (status.level === STORAGE_LEVELS.hard) this.#log.error(`refusing new results: ${status.reason}`, fields);
       else if (status.level === STORAGE_LEVELS.soft) this.#log.warn(status.reason ?? "local storage is filling", fields);

@@ -1,28 +1,25 @@
 /**
  * The kiosk's durable record store: every verification result is signed,
  * hash-chained, sealed and committed (fsync'd) together with its outbox row
- * before the caller is told it is saved.
+ * before the caller is told it is saved. How a record is built, signed and
+ * chained, and how a chain is re-checked, is pure logic in
+ * `domain/record-chain.ts`; this file keeps the storage.
  */
 import { SQLiteError, type Database } from "bun:sqlite";
 import {
   GENESIS_HASH,
   importVerifyKey,
   KioskError,
-  MAX_RECORD_BODY_BYTES,
-  recordSigningInput,
-  sha256Hex,
-  toBase64Url,
-  fromBase64Url,
   VERIFICATION_RESULT_KIND,
   VERIFICATION_RESULT_SCHEMA_VERSION,
   verificationResultSchema,
-  verifySignature,
   type Clock,
   type Logger,
   type RecordHeader,
   type Signer,
   type VerificationResult,
 } from "@kiosk/contracts";
+import { chainProblems, recordBody, signNextRecord, type RecordBody } from "../domain/record-chain.ts";
 import type { DataSealer } from "./data-sealer.ts";
 import type { DiskBudget } from "./disk-budget.ts";
 import { migrate } from "./migrate.ts";
@@ -122,7 +119,6 @@ interface IdentityRow {
   epoch_started_at_ms: number;
 }
 
-const encoder = new TextEncoder();
 const DAY_MS = 86_400_000;
 
 /** Largest number of rows purged in one transaction, to keep commits short. */
@@ -234,7 +230,8 @@ export class KioskStore {
    *
    * @throws {KioskError} `bad-request` when the result does not match its
    *   schema or another result of the session is already saved; `store-full`
-   *   when storage is above the hard watermark; `store-failed` on a database failure.
+   *   when storage is above the hard watermark; `store-failed` on a database failure
+   *   or when storage cannot be measured.
    */
   async saveResult(result: VerificationResult): Promise<SavedRecord> {
     const parsed = verificationResultSchema.safeParse(result);
@@ -262,23 +259,19 @@ export class KioskStore {
    * @throws {KioskError} as {@linkcode KioskStore.saveResult}.
    */
   async appendRecord(input: NewRecord): Promise<SavedRecord> {
-    const bodyBytes = encoder.encode(input.body);
-    if (bodyBytes.length > MAX_RECORD_BODY_BYTES) {
-      throw new RangeError(`Cannot save a record body of ${bodyBytes.length} bytes: the limit is ${MAX_RECORD_BODY_BYTES}`);
-    }
-    const bodySha256 = await sha256Hex(bodyBytes);
+    const body = await recordBody(input.body);
     const disk = this.#deps.disk.check();
-    if (!disk.acceptingResults) throw new KioskError("store-full", disk.reason ?? "Local storage is full");
+    if (!disk.acceptingResults) throw new KioskError(disk.fault ? "store-failed" : "store-full", disk.reason ?? "Local storage is full");
 
     const saved = await this.#exclusive(async () => {
       const existing = this.#findByEventId(input.eventId);
       if (existing) {
-        if (existing.body_sha256 !== bodySha256) {
+        if (existing.body_sha256 !== body.sha256) {
           throw new KioskError("bad-request", `A different record with event id "${input.eventId}" is already saved`);
         }
         return { ...this.#savedOf(existing), alreadySaved: true };
       }
-      return this.#append(input, bodyBytes, bodySha256);
+      return this.#append(input, body);
     });
     if (!saved.alreadySaved) {
       for (const listener of this.#listeners) {
@@ -292,27 +285,13 @@ export class KioskStore {
     return saved;
   }
 
-  async #append(input: NewRecord, bodyBytes: Uint8Array, bodySha256: string): Promise<SavedRecord> {
+  async #append(input: NewRecord, body: RecordBody): Promise<SavedRecord> {
     const { db, signer, sealer, clock } = this.#deps;
     const identity = this.identity();
     const now = clock.now();
-    const header: RecordHeader = {
-      kioskId: identity.kioskId,
-      epoch: identity.epoch,
-      seq: identity.nextSeq,
-      eventId: input.eventId,
-      kind: input.kind,
-      schemaVersion: input.schemaVersion,
-      createdAt: new Date(now).toISOString(),
-      bootId: this.#deps.bootId,
-      bodySha256,
-      prevHash: identity.chainHead,
-      keyId: signer.keyId,
-    };
-    const signingInput = recordSigningInput(header);
-    const signature = toBase64Url(await signer.sign(signingInput));
-    const recordHash = await sha256Hex(signingInput);
-    const sealed = await sealer.seal(bodyBytes, bodyAad(header.kioskId, header.epoch, header.seq, recordHash));
+    const fields = { eventId: input.eventId, kind: input.kind, schemaVersion: input.schemaVersion, createdAtMs: now, bootId: this.#deps.bootId };
+    const { header, signature, recordHash, wireBytes } = await signNextRecord(identity, fields, body, signer);
+    const sealed = await sealer.seal(body.bytes, bodyAad(header.kioskId, header.epoch, header.seq, recordHash));
 
     const write = db.transaction(() => {
       // The identity is re-read inside the write lock: another connection
@@ -324,8 +303,8 @@ export class KioskStore {
       const inserted = db
         .query<{ id: number }, (string | number | Uint8Array)[]>(
           `INSERT INTO records (kiosk_id, epoch, seq, event_id, kind, schema_version, created_at, boot_id, body_sha256, prev_hash,
-             record_hash, key_id, signature, body_sealed, body_bytes, saved_at_ms)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+             record_hash, key_id, signature, body_sealed, body_bytes, wire_bytes, saved_at_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         )
         .get(
           header.kioskId,
@@ -342,7 +321,8 @@ export class KioskStore {
           header.keyId,
           signature,
           sealed,
-          bodyBytes.length,
+          body.bytes.length,
+          wireBytes,
           now,
         ) as { id: number };
       db.query("INSERT INTO outbox (record_id, state, enqueued_at_ms) VALUES (?, 'pending', ?)").run(inserted.id, now);
@@ -428,21 +408,9 @@ export class KioskStore {
     const rows = this.#deps.db
       .query<RecordRow, [string, number]>(`SELECT ${RECORD_COLUMNS} FROM records r WHERE r.kiosk_id = ? AND r.epoch = ? ORDER BY r.seq`)
       .all(kioskId, epoch);
-    const key = await importVerifyKey(this.#deps.signer.publicKey);
-    const problems: string[] = [];
-    let prevHash = GENESIS_HASH;
-    let expectedSeq = 1;
-    for (const row of rows) {
-      if (row.seq !== expectedSeq) problems.push(`seq ${expectedSeq}..${row.seq - 1} missing`);
-      const header = headerOf(row);
-      if (header.prevHash !== prevHash) problems.push(`seq ${row.seq}: prevHash does not link to the previous record`);
-      const input = recordSigningInput(header);
-      if ((await sha256Hex(input)) !== row.record_hash) problems.push(`seq ${row.seq}: record hash does not match its header`);
-      if (row.key_id !== this.#deps.signer.keyId) problems.push(`seq ${row.seq}: signed by key "${row.key_id}", not the current key`);
-      else if (!(await verifySignature(key, fromBase64Url(row.signature), input))) problems.push(`seq ${row.seq}: bad signature`);
-      prevHash = row.record_hash;
-      expectedSeq = row.seq + 1;
-    }
+    const key = { keyId: this.#deps.signer.keyId, key: await importVerifyKey(this.#deps.signer.publicKey) };
+    const links = rows.map((row) => ({ header: headerOf(row), recordHash: row.record_hash, signature: row.signature }));
+    const problems = await chainProblems(links, key);
     return { kioskId, epoch, records: rows.length, problems };
   }
 

@@ -7,7 +7,7 @@ import { MIGRATIONS } from "./migrations/index.ts";
 describe("migrate", () => {
   test("applies every migration once, in order, and records them", () => {
     const db = openDatabase(":memory:");
-    expect(migrate(db, MIGRATIONS, silentLogger, 1)).toEqual([1, 2, 3, 4]);
+    expect(migrate(db, MIGRATIONS, silentLogger, 1)).toEqual([1, 2, 3, 4, 5]);
     expect(migrate(db, MIGRATIONS, silentLogger, 2)).toEqual([]);
     const rows = db.query<{ version: number; name: string }, []>("SELECT version, name FROM schema_migrations ORDER BY version").all();
     expect(rows).toEqual([
@@ -15,6 +15,7 @@ describe("migrate", () => {
       { version: 2, name: "records-outbox" },
       { version: 3, name: "sync-cache" },
       { version: 4, name: "receipt-results-digest" },
+      { version: 5, name: "record-wire-bytes" },
     ]);
     db.close();
   });

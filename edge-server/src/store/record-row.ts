@@ -23,6 +23,8 @@ export interface RecordRow {
   readonly signature: string;
   readonly body_sealed: Uint8Array | null;
   readonly body_bytes: number;
+  /** UTF-8 bytes of the record's JSON in a batch; null for rows saved before migration 5. */
+  readonly wire_bytes: number | null;
   readonly saved_at_ms: number;
   readonly purged_at_ms: number | null;
 }
@@ -30,7 +32,7 @@ export interface RecordRow {
 /** Columns of {@linkcode RecordRow}, for `SELECT` lists (alias `r`). */
 export const RECORD_COLUMNS =
   "r.id, r.kiosk_id, r.epoch, r.seq, r.event_id, r.kind, r.schema_version, r.created_at, r.boot_id, r.body_sha256, " +
-  "r.prev_hash, r.record_hash, r.key_id, r.signature, r.body_sealed, r.body_bytes, r.saved_at_ms, r.purged_at_ms";
+  "r.prev_hash, r.record_hash, r.key_id, r.signature, r.body_sealed, r.body_bytes, r.wire_bytes, r.saved_at_ms, r.purged_at_ms";
 
 /** The signed header of a stored record. */
 export function headerOf(row: RecordRow): RecordHeader {

@@ -1,6 +1,8 @@
 /** The outbox sender's storage port over the kiosk's SQLite database. */
 import type { Database } from "bun:sqlite";
 import { KioskError, type Logger, type UpstreamRecord } from "@kiosk/contracts";
+import { upstreamRecord, upstreamRecordBytesBound } from "../domain/record-chain.ts";
+import { batchEnvelopeBytes } from "../outbox/encode-batch.ts";
 import type { OutboxRepository, OutboxStats, PendingBatch, PendingHead, QueuePosition, Settlement } from "../outbox/outbox-repository.ts";
 import type { DataSealer } from "./data-sealer.ts";
 import { headerOf, openBody, RECORD_COLUMNS, type RecordRow } from "./record-row.ts";
@@ -20,28 +22,28 @@ export class SqliteOutbox implements OutboxRepository {
     this.#log = log;
   }
 
-  async nextBatch(maxRecords: number, after?: QueuePosition): Promise<PendingBatch | undefined> {
+  async nextBatch(maxRecords: number, maxBytes: number, after?: QueuePosition): Promise<PendingBatch | undefined> {
     const limit = Math.max(1, Math.trunc(maxRecords));
-    const rows = after
+    const pending = after
       ? this.#db
           .query<RecordRow, [string, number, number, number]>(
             `SELECT ${RECORD_COLUMNS} FROM outbox o JOIN records r ON r.id = o.record_id
              WHERE o.state = 'pending' AND o.record_id > coalesce((SELECT id FROM records WHERE kiosk_id = ? AND epoch = ? AND seq = ?), 0)
              ORDER BY o.record_id LIMIT ?`,
           )
-          .all(after.kioskId, after.epoch, after.seq, limit)
+          .iterate(after.kioskId, after.epoch, after.seq, limit)
       : this.#db
           .query<RecordRow, [number]>(
             `SELECT ${RECORD_COLUMNS} FROM outbox o JOIN records r ON r.id = o.record_id
              WHERE o.state = 'pending' ORDER BY o.record_id LIMIT ?`,
           )
-          .all(limit);
-    const same = sameEpoch(rows);
+          .iterate(limit);
+    const same = leadingRowsWithin(pending, maxBytes);
     const head = same[0];
     if (!head) return undefined;
     const records: UpstreamRecord[] = [];
     const unreadable: number[] = [];
-    // All bodies of the batch are opened at once: one await, not one per record.
+    // Only the bodies that are sent are opened, all at once: one await, not one per record.
     const bodies = await Promise.all(
       same.map((row) =>
         openBody(this.#sealer, row).catch((error: unknown) => {
@@ -53,20 +55,7 @@ export class SqliteOutbox implements OutboxRepository {
     for (const [i, row] of same.entries()) {
       const body = bodies[i] ?? null;
       if (body === null) unreadable.push(row.seq);
-      const header = headerOf(row);
-      records.push({
-        seq: header.seq,
-        eventId: header.eventId,
-        kind: header.kind,
-        schemaVersion: header.schemaVersion,
-        createdAt: header.createdAt,
-        bootId: header.bootId,
-        body: body ?? "",
-        bodySha256: header.bodySha256,
-        prevHash: header.prevHash,
-        keyId: header.keyId,
-        signature: row.signature,
-      });
+      records.push(upstreamRecord(headerOf(row), body ?? "", row.signature));
     }
     return { kioskId: head.kiosk_id, epoch: head.epoch, records, unreadable };
   }
@@ -166,6 +155,28 @@ function sameEpoch<T extends Pick<RecordRow, "kiosk_id" | "epoch">>(rows: readon
   if (!head) return [];
   const end = rows.findIndex((row) => row.kiosk_id !== head.kiosk_id || row.epoch !== head.epoch);
   return end === -1 ? [...rows] : rows.slice(0, end);
+}
+
+/**
+ * The leading rows of the first row's (kiosk, epoch) whose records fit in a
+ * `BatchRequest` of `maxBytes` (the first always counts), read one by one
+ * and no further than the first that does not fit. Sizes come from the rows
+ * (`wire_bytes`, or an upper bound for rows saved before it was kept), so
+ * no body is opened to measure it.
+ */
+function leadingRowsWithin(rows: Iterable<RecordRow>, maxBytes: number): RecordRow[] {
+  const taken: RecordRow[] = [];
+  let size = 0;
+  for (const row of rows) {
+    const head = taken[0];
+    if (head && (row.kiosk_id !== head.kiosk_id || row.epoch !== head.epoch)) break;
+    const bytes = row.wire_bytes ?? upstreamRecordBytesBound(headerOf(row), row.signature, row.body_bytes);
+    if (!head) size = batchEnvelopeBytes(row.kiosk_id, row.epoch) + bytes;
+    else if (size + 1 + bytes > maxBytes) break;
+    else size += 1 + bytes;
+    taken.push(row);
+  }
+  return taken;
 }
 
 // Sorted, distinct seqs as runs of consecutive values: [1, 2, 3, 7] → [[1, 3], [7, 7]].

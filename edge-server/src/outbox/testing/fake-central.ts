@@ -52,7 +52,7 @@ export class FakeCentral {
   /** Per-record refusals by seq. */
   readonly reject = new Map<number, RecordRejectReason>();
   /** Replaces the answer when it returns a response. */
-  respond: ((batch: ReceivedBatch, central: FakeCentral) => Response | Promise<Response> | undefined) | undefined;
+  respond: ((batch: ReceivedBatch, central: FakeCentral) => Response | undefined | Promise<Response | undefined>) | undefined;
   inFlight = 0;
   maxInFlight = 0;
   readonly #settled = new Map<number, Set<number>>();

@@ -123,6 +123,20 @@ export async function openTestStore(options: TestStoreOptions = {}): Promise<Tes
   };
 }
 
+/** A sealer that counts the bodies it opens (`opened`), sealing and opening with `inner`. */
+export function countingSealer(inner: DataSealer): DataSealer & { opened: number } {
+  const counting = {
+    opened: 0,
+    seal: (plaintext: Uint8Array, aad: Uint8Array) => inner.seal(plaintext, aad),
+    open: (sealed: Uint8Array, aad: Uint8Array) => {
+      counting.opened += 1;
+      return inner.open(sealed, aad);
+    },
+    lookupToken: (text: string) => inner.lookupToken(text),
+  };
+  return counting;
+}
+
 /** A temporary directory, removed by the returned function. */
 export function tempDir(prefix = "kiosk-"): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
