@@ -547,6 +547,81 @@ describe("IdCardReader: the device going away", () => {
   });
 });
 
+/**
+ * A transport with a driver bug: wraps the scripted one, and `fault(method)`
+ * decides whether that call throws a TypeError instead of working.
+ */
+class FaultyTransport implements ByteTransport {
+  constructor(
+    readonly inner: ScriptedTransport,
+    readonly fault: (method: "write" | "onClose") => boolean,
+  ) {}
+  get description(): string {
+    return this.inner.description;
+  }
+  get isOpen(): boolean {
+    return this.inner.isOpen;
+  }
+  open(): Promise<void> {
+    return this.inner.open();
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+  write(bytes: Uint8Array): Promise<void> {
+    if (this.fault("write")) throw new TypeError("Cannot read properties of undefined (reading 'write')");
+    return this.inner.write(bytes);
+  }
+  onData(listener: (chunk: Uint8Array) => void): () => void {
+    return this.inner.onData(listener);
+  }
+  onClose(listener: (reason: TransportClosed) => void): () => void {
+    if (this.fault("onClose")) throw new TypeError("listener is not a function");
+    return this.inner.onClose(listener);
+  }
+}
+
+describe("IdCardReader: unexpected faults", () => {
+  test("an unexpected error is reported as reader-fault (event and status) and the session restarts after the back-off", async () => {
+    let writes = 0;
+    // The second write (the first find, after the SAM status) throws.
+    const h = harness({ factory: ({ transport }) => new FaultyTransport(transport, (method) => method === "write" && ++writes === 2) });
+    const start = h.clock.now();
+    await h.reader.start();
+    await advance(h.clock, 0);
+    expect(h.names()).toEqual(["reader-ready", "reader-error"]);
+    const [fault] = h.payloads("reader-error");
+    expect(fault).toEqual({ code: "reader-fault", message: expect.stringContaining('failed unexpectedly with "Cannot read properties of undefined'), retryable: true, atMs: start });
+    expect(fault?.message).toContain("restarting in 250 ms");
+    expect(h.reader.status()).toMatchObject({ state: "error", error: { code: "reader-fault" } });
+    expect(deviceStatusSchema.parse(h.reader.status())).toEqual(h.reader.status());
+    expect(h.reader.state).toBe("connecting");
+    expect(h.transport.closes).toBe(1);
+    await advance(h.clock, 249);
+    expect(h.factoryCalls).toHaveLength(1);
+    await advance(h.clock, 1);
+    expect(h.factoryCalls.map((t) => t - start)).toEqual([0, 250]);
+    expect(h.names()).toEqual(["reader-ready", "reader-error", "reader-ready", "card-inserted", "card-read"]);
+    expect(h.reader.status()).toMatchObject({ state: "ready" });
+    expect(h.reader.status().error).toBeUndefined();
+    await h.reader.stop();
+    expect(h.clock.pendingCount).toBe(0);
+  });
+
+  test("a fault on every connection restarts with doubling waits, is reported once, and stop() still ends it", async () => {
+    const h = harness({ reader: { reconnectMaxDelayMs: 2000 }, factory: ({ transport }) => new FaultyTransport(transport, (method) => method === "onClose") });
+    const start = h.clock.now();
+    await h.reader.start();
+    await advance(h.clock, 8000);
+    expect(h.factoryCalls.map((t) => t - start)).toEqual([0, 250, 750, 1750, 3750, 5750, 7750]);
+    expect(h.payloads("reader-error")).toEqual([{ code: "reader-fault", message: expect.stringContaining('"listener is not a function"'), retryable: true, atMs: start }]);
+    expect(h.reader.status()).toMatchObject({ state: "error", error: { code: "reader-fault", message: expect.stringContaining("restarting in 2000 ms (fault 7 in a row)") } });
+    await h.reader.stop();
+    expect(h.reader.status().state).toBe("stopped");
+    expect(h.clock.pendingCount).toBe(0);
+  });
+});
+
 describe("IdCardReader: one command at a time, cancellable", () => {
   test("execute() from outside is queued behind the poll's command; never two requests in flight", async () => {
     const h = harness({ responder: { cardPresent: false } });

@@ -44,6 +44,14 @@
  * After a failed read the card must be lifted and placed again on both kinds
  * (spec §3.1): the session enters `awaiting-removal` ("read-failed") and does
  * not read that placement again.
+ *
+ * ## Supervision
+ *
+ * A lost or silent device is reopened with exponential back-off. Any other
+ * error that escapes a connection (a bug, a driver throwing something
+ * unexpected) is a fault: the session reports `reader-error` with code
+ * `reader-fault`, shows the status `error`, closes the device and restarts
+ * with the same back-off, instead of ending silently.
  */
 import { isKioskError, KioskError, sleep, type Clock, type DeviceState, type DeviceStatus, type Logger, type Service, type TimerId } from "@kiosk/contracts";
 import type { ByteTransport } from "../transport/byte-transport.ts";
@@ -249,6 +257,10 @@ export class IdCardReader implements Service {
   #outageReported = false;
   #everReady = false;
   #samFailure: SamStatus | undefined;
+  /** Set from a fault until the reader answers again; the status shows `error` meanwhile. */
+  #fault: { readonly code: ReaderErrorCode; readonly message: string } | undefined;
+  /** Faults since a connection last ended normally. */
+  #faults = 0;
   #failedPolls = 0;
   // Card tracking; see the module documentation.
   #cardOnReader = false;
@@ -328,6 +340,8 @@ export class IdCardReader implements Service {
   async start(): Promise<void> {
     if (this.#run) return;
     const controller = new AbortController();
+    this.#fault = undefined;
+    this.#faults = 0;
     this.#resetCard();
     this.#setState("connecting");
     // Not available yet: a device that never appears must still produce `device-lost`.
@@ -369,17 +383,33 @@ export class IdCardReader implements Service {
   // Connection lifecycle
   // -------------------------------------------------------------------------
 
+  /**
+   * The supervision loop: connect, serve, and after a loss wait and connect
+   * again. The wait doubles after each failed attempt up to
+   * `reconnectMaxDelayMs` and starts over once a connection ends normally (lost
+   * or silent). Anything else that escapes a connection is a fault: it is
+   * reported as `reader-fault` and the loop restarts the same way, so a bug
+   * that throws on every connection retries at the back-off, never in a tight
+   * loop, and never ends the session.
+   */
   async #main(signal: AbortSignal): Promise<void> {
     let delayMs = this.#o.reconnectInitialDelayMs;
     try {
       while (!signal.aborted) {
-        const connection = await this.#connect(signal);
-        if (connection) {
-          delayMs = this.#o.reconnectInitialDelayMs;
-          await this.#serve(connection, signal);
-          await this.#closeConnection(connection);
+        try {
+          const connection = await this.#connect(signal);
+          if (connection) {
+            await this.#serve(connection, signal);
+            delayMs = this.#o.reconnectInitialDelayMs;
+            this.#faults = 0;
+          }
+        } catch (error) {
           if (signal.aborted) break;
+          this.#reportFault(error, delayMs);
+        } finally {
+          if (this.#connection) await this.#closeConnection(this.#connection);
         }
+        if (signal.aborted) break;
         this.#setState("connecting");
         this.#log.debug(() => `Reconnecting in ${delayMs} ms`);
         await sleep(this.#clock, delayMs, signal);
@@ -491,6 +521,7 @@ export class IdCardReader implements Service {
   }
 
   #ready(connection: Connection): void {
+    this.#fault = undefined;
     this.#markAvailable();
     this.#failedPolls = 0;
     this.#everReady = true;
@@ -527,6 +558,25 @@ export class IdCardReader implements Service {
       this.#emitError("sam-failed", `Security module reports "${status.name}" (SW3 0x${hexByte(status.code)}): ${status.meaning}`, { status, retryable: false });
     }
     this.#setState("sam-error");
+  }
+
+  // Not a device error the session knows how to handle: a bug, or a driver
+  // throwing something unexpected. The connection is dropped (by the caller)
+  // and the session restarts after `restartInMs`.
+  #reportFault(error: unknown, restartInMs: number): void {
+    this.#faults++;
+    this.#forgetCard();
+    this.#samFailure = undefined;
+    const where = this.#description === undefined ? "" : ` on "${this.#description}"`;
+    const message =
+      `Reader session${where} failed unexpectedly with "${errorMessage(error)}": restarting in ${restartInMs} ms ` +
+      `(fault ${this.#faults} in a row); if it keeps failing, restart the kiosk service and send its logs to support`;
+    this.#fault = { code: "reader-fault", message };
+    this.#log.error("Reader session failed unexpectedly", { error: errorMessage(error), faults: this.#faults, restartInMs });
+    // One event per run of faults; the status and the log carry every later one.
+    if (this.#faults === 1) this.#emitError("reader-fault", message, { retryable: true });
+    else this.#lastError = { code: "reader-fault", message };
+    this.#refreshDeviceState();
   }
 
   // -------------------------------------------------------------------------
@@ -856,6 +906,7 @@ export class IdCardReader implements Service {
       case "stopped":
         return "stopped";
       case "connecting":
+        if (this.#fault) return "error";
         return this.#everReady || this.#deviceLostEmitted ? "unavailable" : "starting";
       case "sam-error":
         return "error";
