@@ -441,6 +441,32 @@ describe("IdCardReader: removal, for both reader behaviours", () => {
   });
 });
 
+describe("IdCardReader: a card lifted during its read", () => {
+  test("on a rereads reader it is a removal: waiting-for-card again, and the card placed again is read", async () => {
+    const h = harness({
+      reader: { rereadBehaviour: "rereads" },
+      handler: script({
+        readBase: (n, _request, r) => {
+          if (n > 1) return "pass";
+          // Moved off the reader during the read (SW3 41); the retry's find sees no card.
+          r.removeCard();
+          return status(0x41);
+        },
+      }),
+    });
+    await h.reader.start();
+    await advance(h.clock, 0);
+    expect(h.names()).toEqual(["reader-ready", "card-inserted", "reader-error", "card-removed"]);
+    expect(h.payloads("card-removed")).toEqual([{ reason: "removed", atMs: expect.any(Number) }]);
+    expect(h.reader.state).toBe("waiting-for-card");
+    h.responder.insertCard();
+    await advance(h.clock, 300);
+    expect(h.names().slice(4)).toEqual(["card-inserted", "card-read"]);
+    expect(h.reader.state).toBe("card-present");
+    await h.reader.stop();
+  });
+});
+
 describe("IdCardReader: the SAM", () => {
   test("a SAM failing its self-test at start: sam-failed (not retryable), state sam-error, no polling; recovery gives reader-ready", async () => {
     const h = harness({ responder: { samOk: false }, reader: { samRecheckMs: 1000 } });
