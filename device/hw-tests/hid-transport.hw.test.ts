@@ -6,12 +6,20 @@
  *
  * Without the variable this file registers no test at all. Run it again on
  * every Bun upgrade: node-hid is a native addon.
+ *
+ * It drives the shipped code: `hidReaderTransport` finds and opens the device
+ * as the kiosk does, with the codec's `frameLengthOf` dropping the report
+ * padding, and the request and reply go through the codec.
  */
 import { describe, expect, jest, test } from "bun:test";
 import { createRequire } from "node:module";
+import { systemClock } from "@kiosk/contracts";
+import { hidReaderTransport } from "../src/idcard/adapters/reader-transports.ts";
+import { COMMANDS, SAM_ID_BYTES } from "../src/idcard/protocol/constants.ts";
+import { frameLengthOf } from "../src/idcard/protocol/frame-length.ts";
+import { decodeFrame, encodeCommand, readResponse } from "../src/idcard/protocol/frame.ts";
+import { SW3_OK } from "../src/idcard/protocol/status.ts";
 import type { TransportClosed } from "../src/transport/byte-transport.ts";
-import { findHidReaderCandidates, listHidDevices } from "../src/transport/hid-devices.ts";
-import { HidTransport, openNodeHidDevice, type FrameLengthFn } from "../src/transport/hid-transport.ts";
 import { waitFor } from "../src/testing/index.ts";
 
 const hwId = process.env["KIOSK_HW_HID"];
@@ -23,40 +31,33 @@ if (hwId !== undefined && hwId !== "") {
   const bunJest = jest as unknown as { requireActual?: (id: string) => unknown };
   bunJest.requireActual ??= createRequire(import.meta.url);
 
-  // Spec §2 and testdata frames/req_read_samid_12FF.hex: read the SAM ID, which needs no card.
-  const READ_SAM_ID = Uint8Array.of(0xaa, 0xaa, 0xaa, 0x96, 0x69, 0x00, 0x03, 0x12, 0xff, 0xee);
-  const PREAMBLE = [0xaa, 0xaa, 0xaa, 0x96, 0x69];
-  const HEADER_BYTES = 7;
-  const SW3_INDEX = 9;
-  const SW3_OK = 0x90;
-  const frameLength: FrameLengthFn = (bytes) =>
-    bytes.length >= HEADER_BYTES && PREAMBLE.every((b, i) => bytes[i] === b)
-      ? HEADER_BYTES + (((bytes[5] ?? 0) << 8) | (bytes[6] ?? 0))
-      : undefined;
-
   describe(`HID reader ${hwId}`, () => {
-    test("is found by devicesAsync and answers the read-SAM-ID command", async () => {
-      const candidates = findHidReaderCandidates(await listHidDevices(), { extra: [hwId] });
-      const candidate = candidates.find((c) => c.source === "config");
-      if (candidate === undefined) throw new Error(`No HID device "${hwId}" found: ${candidates.length} other candidates`);
-
-      const transport = new HidTransport({ path: candidate.path, label: candidate.id, open: openNodeHidDevice, frameLength });
+    test("is found and opened as the kiosk does, and answers the read-SAM-ID command (spec §3, §5.4) without report padding", async () => {
+      const transport = await hidReaderTransport({ vidPid: hwId, clock: systemClock })();
       const bytes: number[] = [];
       const closed: TransportClosed[] = [];
       transport.onData((chunk) => bytes.push(...chunk));
       transport.onClose((reason) => closed.push(reason));
       await transport.open();
       try {
-        await transport.write(READ_SAM_ID);
+        // Reading the SAM ID needs no card on the reader.
+        await transport.write(encodeCommand(COMMANDS.readSamId));
+        const frameBytes = (): number | undefined => frameLengthOf(Uint8Array.from(bytes));
         await waitFor(
           () => {
-            const total = frameLength(Uint8Array.from(bytes));
+            const total = frameBytes();
             return total !== undefined && bytes.length >= total;
           },
           { timeoutMs: 3000, message: () => `received ${bytes.length} bytes` },
         );
-        expect(bytes.slice(0, PREAMBLE.length)).toEqual(PREAMBLE);
-        expect(bytes[SW3_INDEX]).toBe(SW3_OK);
+        // The transport cuts the reply at 7 + LEN: no padding byte of the last report gets through.
+        expect(bytes.length).toBe(frameBytes() ?? -1);
+        const decoded = decodeFrame(Uint8Array.from(bytes));
+        if (!decoded.ok) throw new Error(`The reply is not a valid frame: ${decoded.message}`);
+        const reply = readResponse(decoded.frame);
+        if (!reply.ok) throw new Error(`The reply cannot be read: ${reply.message}`);
+        expect(reply.response.sw3).toBe(SW3_OK);
+        expect(reply.response.data.length).toBe(SAM_ID_BYTES);
       } finally {
         await transport.close();
       }

@@ -1,5 +1,6 @@
 export * from "./idcard/card-checks.ts";
 export * from "./idcard/card-json.ts";
+export * from "./idcard/card-presence.ts";
 export * from "./idcard/protocol/appended-address.ts";
 export * from "./idcard/protocol/base-message.ts";
 export * from "./idcard/protocol/card-text.ts";

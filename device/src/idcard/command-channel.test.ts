@@ -52,6 +52,19 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 }
 
+/**
+ * Records how a promise settles, so a test can assert on a promise that may
+ * never settle without awaiting it.
+ */
+function outcomeOf<T>(promise: Promise<T>): { settled: { resolved: T } | { rejected: unknown } | undefined } {
+  const outcome: { settled: { resolved: T } | { rejected: unknown } | undefined } = { settled: undefined };
+  promise.then(
+    (resolved) => (outcome.settled = { resolved }),
+    (rejected: unknown) => (outcome.settled = { rejected }),
+  );
+  return outcome;
+}
+
 function setup(): { transport: ManualTransport; clock: FakeClock; channel: CommandChannel } {
   const transport = new ManualTransport();
   const clock = new FakeClock();
@@ -188,6 +201,46 @@ describe("CommandChannel: cancellation and loss", () => {
     await first;
     await settle();
     expect(transport.commands()).toEqual(["20 01"]);
+  });
+
+  test("an abort after the line is taken but before the write: nothing is written, the caller gets the reason, the line is free", async () => {
+    const { transport, channel, clock } = setup();
+    const controller = new AbortController();
+    // The line is free, so execute() takes it at once and writes on its next turn; the abort lands in between.
+    const aborted = outcomeOf(channel.execute("findCard", { signal: controller.signal }));
+    controller.abort(new Error("user left"));
+    await settle();
+    expect(aborted.settled).toEqual({ rejected: new Error("user left") });
+    expect(transport.written).toEqual([]);
+    expect(clock.pendingCount).toBe(0);
+    const next = channel.execute("selectCard");
+    await settle();
+    expect(transport.commands()).toEqual(["20 02"]);
+    transport.deliver(SELECT_OK);
+    expect(await next).toMatchObject({ kind: "reply", status: { name: "ok" } });
+  });
+
+  test("an abort at any turn while a queued command takes over the line: the caller gets the reason at once, the line passes on", async () => {
+    // The queued command is handed the line a few microtask turns after the first reply;
+    // sweeping the abort over those turns also hits the gap between taking the line and writing.
+    for (let turns = 0; turns < 12; turns++) {
+      const { transport, channel } = setup();
+      const first = channel.execute("findCard");
+      const controller = new AbortController();
+      const queued = outcomeOf(channel.execute("selectCard", { signal: controller.signal }));
+      await settle();
+      transport.deliver(FIND_OK);
+      for (let i = 0; i < turns; i++) await Promise.resolve();
+      controller.abort(new Error("never mind"));
+      await settle();
+      expect({ turns, settled: queued.settled }).toEqual({ turns, settled: { rejected: new Error("never mind") } });
+      await first;
+      const third = channel.execute("findCard");
+      await settle();
+      expect(transport.commands().at(-1)).toBe("20 01");
+      transport.deliver(NO_CARD);
+      expect(await third).toMatchObject({ kind: "reply", status: { code: 0x80 } });
+    }
   });
 
   test("an already aborted signal rejects at once", async () => {

@@ -54,7 +54,10 @@ export type BadReplyReason = "bad-checksum" | "oversize" | "bad-length";
 export interface ExecuteOptions {
   /** DATA bytes after CMD PARA, e.g. the byte of `61 FF nn` (spec §3). */
   readonly data?: Uint8Array;
-  /** Cancels the wait for the queue or for the reply; the promise rejects with the signal's reason. */
+  /**
+   * Cancels the wait for the queue or for the reply; the promise rejects with the signal's reason.
+   * A command aborted before it is written is never written.
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -209,6 +212,8 @@ export class CommandChannel {
     if (this.#detached) throw this.#detached;
     await this.#acquire(signal);
     try {
+      // The abort may land after the line was handed over and before this turn: its listener is gone, so check here, before writing.
+      signal?.throwIfAborted();
       return await this.#exchange(name, options);
     } finally {
       this.#release();

@@ -44,6 +44,12 @@ export const READER_ERROR_CODES = {
   "card-unreadable": { retryable: false, meaning: "the card's content could not be parsed" },
   /** The security module failed its self-test or is not authorised (SW3 60 / 66). */
   "sam-failed": { retryable: false, meaning: "the reader's security module is not working" },
+  /**
+   * The session failed in a way no device error explains (a software fault, or a
+   * driver that threw something unexpected); the session closes the device and
+   * restarts with back-off.
+   */
+  "reader-fault": { retryable: true, meaning: "the reader session failed unexpectedly and restarts by itself" },
 } as const satisfies Record<string, { retryable: boolean; meaning: string }>;
 
 /** One of {@linkcode READER_ERROR_CODES}. */

@@ -441,6 +441,32 @@ describe("IdCardReader: removal, for both reader behaviours", () => {
   });
 });
 
+describe("IdCardReader: a card lifted during its read", () => {
+  test("on a rereads reader it is a removal: waiting-for-card again, and the card placed again is read", async () => {
+    const h = harness({
+      reader: { rereadBehaviour: "rereads" },
+      handler: script({
+        readBase: (n, _request, r) => {
+          if (n > 1) return "pass";
+          // Moved off the reader during the read (SW3 41); the retry's find sees no card.
+          r.removeCard();
+          return status(0x41);
+        },
+      }),
+    });
+    await h.reader.start();
+    await advance(h.clock, 0);
+    expect(h.names()).toEqual(["reader-ready", "card-inserted", "reader-error", "card-removed"]);
+    expect(h.payloads("card-removed")).toEqual([{ reason: "removed", atMs: expect.any(Number) }]);
+    expect(h.reader.state).toBe("waiting-for-card");
+    h.responder.insertCard();
+    await advance(h.clock, 300);
+    expect(h.names().slice(4)).toEqual(["card-inserted", "card-read"]);
+    expect(h.reader.state).toBe("card-present");
+    await h.reader.stop();
+  });
+});
+
 describe("IdCardReader: the SAM", () => {
   test("a SAM failing its self-test at start: sam-failed (not retryable), state sam-error, no polling; recovery gives reader-ready", async () => {
     const h = harness({ responder: { samOk: false }, reader: { samRecheckMs: 1000 } });
@@ -544,6 +570,81 @@ describe("IdCardReader: the device going away", () => {
     expect(h.payloads("device-lost")).toHaveLength(1);
     expect(h.transport.opens).toBeGreaterThan(1);
     await h.reader.stop();
+  });
+});
+
+/**
+ * A transport with a driver bug: wraps the scripted one, and `fault(method)`
+ * decides whether that call throws a TypeError instead of working.
+ */
+class FaultyTransport implements ByteTransport {
+  constructor(
+    readonly inner: ScriptedTransport,
+    readonly fault: (method: "write" | "onClose") => boolean,
+  ) {}
+  get description(): string {
+    return this.inner.description;
+  }
+  get isOpen(): boolean {
+    return this.inner.isOpen;
+  }
+  open(): Promise<void> {
+    return this.inner.open();
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+  write(bytes: Uint8Array): Promise<void> {
+    if (this.fault("write")) throw new TypeError("Cannot read properties of undefined (reading 'write')");
+    return this.inner.write(bytes);
+  }
+  onData(listener: (chunk: Uint8Array) => void): () => void {
+    return this.inner.onData(listener);
+  }
+  onClose(listener: (reason: TransportClosed) => void): () => void {
+    if (this.fault("onClose")) throw new TypeError("listener is not a function");
+    return this.inner.onClose(listener);
+  }
+}
+
+describe("IdCardReader: unexpected faults", () => {
+  test("an unexpected error is reported as reader-fault (event and status) and the session restarts after the back-off", async () => {
+    let writes = 0;
+    // The second write (the first find, after the SAM status) throws.
+    const h = harness({ factory: ({ transport }) => new FaultyTransport(transport, (method) => method === "write" && ++writes === 2) });
+    const start = h.clock.now();
+    await h.reader.start();
+    await advance(h.clock, 0);
+    expect(h.names()).toEqual(["reader-ready", "reader-error"]);
+    const [fault] = h.payloads("reader-error");
+    expect(fault).toEqual({ code: "reader-fault", message: expect.stringContaining('failed unexpectedly with "Cannot read properties of undefined'), retryable: true, atMs: start });
+    expect(fault?.message).toContain("restarting in 250 ms");
+    expect(h.reader.status()).toMatchObject({ state: "error", error: { code: "reader-fault" } });
+    expect(deviceStatusSchema.parse(h.reader.status())).toEqual(h.reader.status());
+    expect(h.reader.state).toBe("connecting");
+    expect(h.transport.closes).toBe(1);
+    await advance(h.clock, 249);
+    expect(h.factoryCalls).toHaveLength(1);
+    await advance(h.clock, 1);
+    expect(h.factoryCalls.map((t) => t - start)).toEqual([0, 250]);
+    expect(h.names()).toEqual(["reader-ready", "reader-error", "reader-ready", "card-inserted", "card-read"]);
+    expect(h.reader.status()).toMatchObject({ state: "ready" });
+    expect(h.reader.status().error).toBeUndefined();
+    await h.reader.stop();
+    expect(h.clock.pendingCount).toBe(0);
+  });
+
+  test("a fault on every connection restarts with doubling waits, is reported once, and stop() still ends it", async () => {
+    const h = harness({ reader: { reconnectMaxDelayMs: 2000 }, factory: ({ transport }) => new FaultyTransport(transport, (method) => method === "onClose") });
+    const start = h.clock.now();
+    await h.reader.start();
+    await advance(h.clock, 8000);
+    expect(h.factoryCalls.map((t) => t - start)).toEqual([0, 250, 750, 1750, 3750, 5750, 7750]);
+    expect(h.payloads("reader-error")).toEqual([{ code: "reader-fault", message: expect.stringContaining('"listener is not a function"'), retryable: true, atMs: start }]);
+    expect(h.reader.status()).toMatchObject({ state: "error", error: { code: "reader-fault", message: expect.stringContaining("restarting in 2000 ms (fault 7 in a row)") } });
+    await h.reader.stop();
+    expect(h.reader.status().state).toBe("stopped");
+    expect(h.clock.pendingCount).toBe(0);
   });
 });
 

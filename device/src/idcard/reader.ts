@@ -12,41 +12,25 @@
  * `readAttempts` times per placement. Only failures marked retryable in the
  * SW3 table (spec §4) or timeouts and damaged replies are retried.
  *
- * ## Card presence and the "reads once" quirk (spec §3.1 first row)
+ * ## Card presence
  *
- * Find (`20 01`) is the only presence probe. Readers come in two kinds:
- * - **rereads**: find keeps answering 9F while a card lies on the reader,
- *   and 80 once it is lifted;
- * - **reads-once**: after a successful read, find answers 80 until the card
- *   leaves the field and comes back (kiosk notes §1.1 "Read quirk").
+ * What the answers to find mean for the card (inserted, read, lifted, hidden
+ * by a reader that reads once, the removal debounce, when to reopen a silent
+ * device) is decided by the pure state machine in `card-presence.ts`; this
+ * session is its I/O shell: it runs the commands, feeds the machine the
+ * outcomes with the clock time, and carries out its decisions.
  *
- * On a reads-once reader 80 after a read says nothing about presence, so the
- * session never turns it into `card-removed`: that would announce a removal
- * while the card still lies there. Instead it enters `awaiting-removal`
- * ("hidden-after-read") and emits `card-reread-required`; the next 9F proves
- * the card left and came back (or a new card came), so the session emits
- * `card-removed` (reason `replaced`) followed by `card-inserted` and reads.
- * On a rereads reader, `removalMisses` consecutive 80s after a read mean the
- * card was lifted (`card-removed`, reason `removed`), and 9F means it is
- * still there (state `card-present`, no second read).
+ * ## Supervision
  *
- * With `rereadBehaviour: "auto"` (the default) the session learns which kind
- * it talks to: after a read, a 9F on the next find can only come from a
- * rereads reader (a reads-once reader hides the card until it is re-placed,
- * and a re-placement within one poll interval is not humanly possible), so
- * the session remembers "rereads". Until it has learned that, 80 after a read
- * is treated the reads-once way. The trade-off is deliberate: an unknown
- * reader never reports a false removal, at the cost of a late `card-removed`
- * (when the next card arrives) if the very first card is lifted within
- * `removalMisses` polls of being read. Configure `"rereads"` or
- * `"reads-once"` when the model is known.
- *
- * After a failed read the card must be lifted and placed again on both kinds
- * (spec §3.1): the session enters `awaiting-removal` ("read-failed") and does
- * not read that placement again.
+ * A lost or silent device is reopened with exponential back-off. Any other
+ * error that escapes a connection (a bug, a driver throwing something
+ * unexpected) is a fault: the session reports `reader-error` with code
+ * `reader-fault`, shows the status `error`, closes the device and restarts
+ * with the same back-off, instead of ending silently.
  */
 import { isKioskError, KioskError, sleep, type Clock, type DeviceState, type DeviceStatus, type Logger, type Service, type TimerId } from "@kiosk/contracts";
 import type { ByteTransport } from "../transport/byte-transport.ts";
+import { CardPresence, type PresenceDecision, type RereadBehaviour } from "./card-presence.ts";
 import { CommandChannel, type CommandChannelCounters, type CommandResult, type ExecuteOptions } from "./command-channel.ts";
 import { commandTimeouts, type CommandTimeouts } from "./command-timeouts.ts";
 import { parseAppendedAddress } from "./protocol/appended-address.ts";
@@ -54,32 +38,13 @@ import type { CommandName } from "./protocol/constants.ts";
 import { hexByte } from "./protocol/hex.ts";
 import { parseIdentityReply, type IdentityRecord } from "./protocol/identity.ts";
 import { SW3_CARD_FOUND, SW3_OK, type SamStatus } from "./protocol/status.ts";
-import {
-  READER_ERROR_CODES,
-  TypedEvents,
-  type CardRemovedReason,
-  type EventOwner,
-  type ReaderErrorCode,
-  type ReaderEventMap,
-  type ReaderState,
-  type RereadReason,
-} from "./reader-events.ts";
+import { READER_ERROR_CODES, TypedEvents, type EventOwner, type ReaderErrorCode, type ReaderEventMap, type ReaderState } from "./reader-events.ts";
 
 /**
  * Makes a new, unopened transport to the reader; called for the first
  * connection and for every reconnection. It may throw (device missing).
  */
 export type TransportFactory = () => ByteTransport | Promise<ByteTransport>;
-
-/** How the reader answers find after a successful read; see the module documentation. */
-export const REREAD_BEHAVIOURS = {
-  "auto": "learn it: 9F on the first find after a read means rereads; until then assume reads-once",
-  "rereads": "find answers 9F while the card stays on the reader",
-  "reads-once": "find answers 80 after a read until the card is lifted and placed again",
-} as const;
-
-/** One of {@linkcode REREAD_BEHAVIOURS}. */
-export type RereadBehaviour = keyof typeof REREAD_BEHAVIOURS;
 
 /** The read commands the session can use (spec §3, §5). */
 export type ReadCommand = "readBase" | "readBaseWithFingerprint";
@@ -185,6 +150,9 @@ type FindOutcome =
   | { readonly kind: "sam-failed"; readonly status: SamStatus }
   | ({ readonly kind: "failed" } & Failure);
 
+/** The decisions that ask the poll to run something. */
+type PresenceCommand = Extract<PresenceDecision, { type: "read-card" | "reopen" }>;
+
 type ReadOutcome =
   | { readonly ok: true; readonly identity: IdentityRecord; readonly appendedAddress?: string }
   | (Failure & { readonly cardGone: boolean });
@@ -249,16 +217,14 @@ export class IdCardReader implements Service {
   #outageReported = false;
   #everReady = false;
   #samFailure: SamStatus | undefined;
-  #failedPolls = 0;
-  // Card tracking; see the module documentation.
-  #cardOnReader = false;
-  #misses = 0;
-  #hidden = false;
-  #verifyAfterRead = false;
-  #learnedRereads = false;
+  /** Set from a fault until the reader answers again; the status shows `error` meanwhile. */
+  #fault: { readonly code: ReaderErrorCode; readonly message: string } | undefined;
+  /** Faults since a connection last ended normally. */
+  #faults = 0;
+  readonly #presence: CardPresence;
   #counters: IdCardReaderCounters = ZERO_COUNTERS;
 
-  /** @throws {RangeError} when a numeric option is negative, zero where it must be positive, or not finite. */
+  /** @throws {RangeError} when a numeric option is negative, zero where it must be positive, or not finite, or `rereadBehaviour` is unknown. */
   constructor(options: IdCardReaderOptions) {
     this.#factory = options.transportFactory;
     this.#clock = options.clock;
@@ -271,10 +237,8 @@ export class IdCardReader implements Service {
       checkNumber(key, this.#o[key], 1);
     }
     for (const key of ["findRetries", "selectRetries"] as const) checkNumber(key, this.#o[key], 0);
-    for (const key of ["readAttempts", "removalMisses", "unresponsivePolls"] as const) checkNumber(key, this.#o[key], 1);
-    if (!Object.hasOwn(REREAD_BEHAVIOURS, this.#o.rereadBehaviour)) {
-      throw new RangeError(`Invalid rereadBehaviour "${String(this.#o.rereadBehaviour)}": expected ${Object.keys(REREAD_BEHAVIOURS).join(", ")}`);
-    }
+    checkNumber("readAttempts", this.#o.readAttempts, 1);
+    this.#presence = new CardPresence({ rereadBehaviour: this.#o.rereadBehaviour, removalMisses: this.#o.removalMisses, unresponsivePolls: this.#o.unresponsivePolls });
     this.#timeouts = commandTimeouts(options.timeoutsMs);
     this.events = new TypedEvents<ReaderEventMap>(options.log);
     this.#deviceSinceMs = options.clock.now();
@@ -328,7 +292,9 @@ export class IdCardReader implements Service {
   async start(): Promise<void> {
     if (this.#run) return;
     const controller = new AbortController();
-    this.#resetCard();
+    this.#fault = undefined;
+    this.#faults = 0;
+    this.#presence.step({ type: "session-started" });
     this.#setState("connecting");
     // Not available yet: a device that never appears must still produce `device-lost`.
     this.#markUnavailable();
@@ -369,17 +335,33 @@ export class IdCardReader implements Service {
   // Connection lifecycle
   // -------------------------------------------------------------------------
 
+  /**
+   * The supervision loop: connect, serve, and after a loss wait and connect
+   * again. The wait doubles after each failed attempt up to
+   * `reconnectMaxDelayMs` and starts over once a connection ends normally (lost
+   * or silent). Anything else that escapes a connection is a fault: it is
+   * reported as `reader-fault` and the loop restarts the same way, so a bug
+   * that throws on every connection retries at the back-off, never in a tight
+   * loop, and never ends the session.
+   */
   async #main(signal: AbortSignal): Promise<void> {
     let delayMs = this.#o.reconnectInitialDelayMs;
     try {
       while (!signal.aborted) {
-        const connection = await this.#connect(signal);
-        if (connection) {
-          delayMs = this.#o.reconnectInitialDelayMs;
-          await this.#serve(connection, signal);
-          await this.#closeConnection(connection);
+        try {
+          const connection = await this.#connect(signal);
+          if (connection) {
+            await this.#serve(connection, signal);
+            delayMs = this.#o.reconnectInitialDelayMs;
+            this.#faults = 0;
+          }
+        } catch (error) {
           if (signal.aborted) break;
+          this.#reportFault(error, delayMs);
+        } finally {
+          if (this.#connection) await this.#closeConnection(this.#connection);
         }
+        if (signal.aborted) break;
         this.#setState("connecting");
         this.#log.debug(() => `Reconnecting in ${delayMs} ms`);
         await sleep(this.#clock, delayMs, signal);
@@ -481,7 +463,7 @@ export class IdCardReader implements Service {
       if (signal.aborted) return;
       if (connection.lost.signal.aborted || isKioskError(error, "device-unavailable")) {
         const reason: unknown = connection.lost.signal.aborted ? connection.lost.signal.reason : error;
-        this.#forgetCard();
+        this.#disconnectPresence();
         this.#samFailure = undefined;
         this.#reportUnavailable("device-unavailable", errorMessage(reason));
         return;
@@ -491,13 +473,12 @@ export class IdCardReader implements Service {
   }
 
   #ready(connection: Connection): void {
+    this.#fault = undefined;
     this.#markAvailable();
-    this.#failedPolls = 0;
     this.#everReady = true;
     this.#log.info(`Reader ready on "${connection.transport.description}"`);
     this.#emit("reader-ready", { description: connection.transport.description, atMs: this.#clock.now() });
-    if (this.#cardOnReader) this.#awaitRemoval("read-failed", false);
-    else this.#setState("waiting-for-card");
+    this.#applyAll(this.#presence.step({ type: "reader-ready", atMs: this.#clock.now() }));
   }
 
   async #checkSam(
@@ -527,6 +508,25 @@ export class IdCardReader implements Service {
       this.#emitError("sam-failed", `Security module reports "${status.name}" (SW3 0x${hexByte(status.code)}): ${status.meaning}`, { status, retryable: false });
     }
     this.#setState("sam-error");
+  }
+
+  // Not a device error the session knows how to handle: a bug, or a driver
+  // throwing something unexpected. The connection is dropped (by the caller)
+  // and the session restarts after `restartInMs`.
+  #reportFault(error: unknown, restartInMs: number): void {
+    this.#faults++;
+    this.#disconnectPresence();
+    this.#samFailure = undefined;
+    const where = this.#description === undefined ? "" : ` on "${this.#description}"`;
+    const message =
+      `Reader session${where} failed unexpectedly with "${errorMessage(error)}": restarting in ${restartInMs} ms ` +
+      `(fault ${this.#faults} in a row); if it keeps failing, restart the kiosk service and send its logs to support`;
+    this.#fault = { code: "reader-fault", message };
+    this.#log.error("Reader session failed unexpectedly", { error: errorMessage(error), faults: this.#faults, restartInMs });
+    // One event per run of faults; the status and the log carry every later one.
+    if (this.#faults === 1) this.#emitError("reader-fault", message, { retryable: true });
+    else this.#lastError = { code: "reader-fault", message };
+    this.#refreshDeviceState();
   }
 
   // -------------------------------------------------------------------------
@@ -576,77 +576,30 @@ export class IdCardReader implements Service {
 
   async #pollOnce(connection: Connection, signal: AbortSignal): Promise<"ok" | "unresponsive"> {
     const found = await this.#find(connection, signal);
-    if (found.kind === "failed") {
-      this.#failedPolls++;
-      if (this.#failedPolls === 1) this.#emitError(found.code, found.message, found);
-      if (this.#failedPolls < this.#o.unresponsivePolls) return "ok";
-      // Open but silent (a USB-serial bridge whose reader died, a wrong baud
-      // rate): reopen it. The error above already told the user.
-      this.#outageReported = true;
-      this.#forgetCard();
-      this.#reportUnavailable(found.code, `Reader "${connection.transport.description}" stopped answering: ${this.#failedPolls} polls without a valid reply`);
-      return "unresponsive";
-    }
-    this.#failedPolls = 0;
     if (found.kind === "sam-failed") {
       this.#enterSamFailure(found.status);
       return "ok";
     }
-    if (found.kind === "card") {
-      this.#misses = 0;
-      switch (this.#state) {
-        case "waiting-for-card":
-          await this.#onCardFound(connection, signal, found.sentAtMs);
-          break;
-        case "card-present":
-          if (this.#verifyAfterRead) {
-            this.#verifyAfterRead = false;
-            this.#learnedRereads = true;
-            this.#log.info("Reader keeps reporting a card after reading it: treating it as a reader that reads twice");
-          }
-          break;
-        case "awaiting-removal":
-          // Hidden and now found again: the card left the field in between.
-          if (this.#hidden) {
-            this.#cardLeft("replaced");
-            await this.#onCardFound(connection, signal, found.sentAtMs);
-          }
-          break;
-        default:
-          break;
+    const decisions = this.#presence.step({ type: "find", result: found.kind, atMs: this.#clock.now() });
+    let command: PresenceCommand | undefined;
+    for (const decision of decisions) {
+      if (decision.type === "report-poll-failure" && found.kind === "failed") this.#emitError(found.code, found.message, found);
+      else command = this.#apply(decision) ?? command;
+    }
+    if (command?.type === "reopen") {
+      // Open but silent: reopen it. The first failed poll already told the user.
+      if (found.kind === "failed") {
+        this.#outageReported = true;
+        this.#reportUnavailable(found.code, `Reader "${connection.transport.description}" stopped answering: ${command.failedPolls} polls without a valid reply`);
       }
-      return "ok";
+      return "unresponsive";
     }
-    // No card.
-    switch (this.#state) {
-      case "card-present":
-        if (++this.#misses < this.#o.removalMisses) break;
-        if (this.#verifyAfterRead) {
-          // Unknown reader: lifted, or hidden by a reads-once reader? Assume hidden.
-          this.#verifyAfterRead = false;
-          this.#awaitRemoval("hidden-after-read", true);
-        } else {
-          this.#cardLeft("removed");
-        }
-        break;
-      case "awaiting-removal":
-        if (++this.#misses < this.#o.removalMisses) break;
-        if (this.#rereadsKnown()) this.#cardLeft("removed");
-        else this.#hidden = true;
-        break;
-      default:
-        break;
-    }
+    if (command?.type === "read-card" && found.kind === "card") await this.#readAndReport(connection, signal, found.sentAtMs);
     return "ok";
   }
 
-  async #onCardFound(connection: Connection, signal: AbortSignal, foundAtMs: number): Promise<void> {
-    this.#cardOnReader = true;
-    this.#misses = 0;
-    this.#hidden = false;
-    this.#verifyAfterRead = false;
-    this.#emit("card-inserted", { atMs: this.#clock.now() });
-    this.#setState("reading");
+  // Runs the read the presence machine asked for, reports it, and feeds the outcome back.
+  async #readAndReport(connection: Connection, signal: AbortSignal, foundAtMs: number): Promise<void> {
     const outcome = await this.#readCard(connection, signal);
     if (outcome.ok) {
       this.#counters = { ...this.#counters, cardsRead: this.#counters.cardsRead + 1 };
@@ -659,59 +612,55 @@ export class IdCardReader implements Service {
         foundAtMs,
         atMs: this.#clock.now(),
       });
-      this.#afterRead();
+      this.#applyAll(this.#presence.step({ type: "read-succeeded", atMs: this.#clock.now() }));
       return;
     }
     this.#counters = { ...this.#counters, readFailures: this.#counters.readFailures + 1 };
     if (outcome.code === "sam-failed" && outcome.status) {
+      // The card stays as it was: once the SAM recovers, `reader-ready` asks for it to be placed again.
       this.#enterSamFailure(outcome.status);
       return;
     }
     this.#emitError(outcome.code, outcome.message, outcome);
-    if (outcome.cardGone && this.#rereadsKnown()) this.#cardLeft("removed");
-    else this.#awaitRemoval("read-failed", outcome.cardGone);
-  }
-
-  #afterRead(): void {
-    const behaviour = this.#o.rereadBehaviour;
-    if (behaviour === "reads-once") {
-      this.#awaitRemoval("hidden-after-read", true);
-      return;
-    }
-    // Auto mode has to see the next find before it knows what 80 would mean.
-    this.#verifyAfterRead = behaviour === "auto" && !this.#learnedRereads;
-    this.#setState("card-present");
-  }
-
-  #rereadsKnown(): boolean {
-    return this.#o.rereadBehaviour === "rereads" || (this.#o.rereadBehaviour === "auto" && this.#learnedRereads);
-  }
-
-  #awaitRemoval(reason: RereadReason, hidden: boolean): void {
-    this.#hidden = hidden;
-    this.#misses = 0;
-    this.#setState("awaiting-removal");
-    this.#emit("card-reread-required", { reason, atMs: this.#clock.now() });
-  }
-
-  #cardLeft(reason: CardRemovedReason): void {
-    this.#resetCard();
-    this.#log.info(`Card removed (${reason})`);
-    this.#emit("card-removed", { reason, atMs: this.#clock.now() });
-    if (this.#state === "card-present" || this.#state === "awaiting-removal") this.#setState("waiting-for-card");
+    this.#applyAll(this.#presence.step({ type: "read-failed", cardGone: outcome.cardGone, atMs: this.#clock.now() }));
   }
 
   // The connection is gone: whatever lay on the reader can no longer be seen.
-  #forgetCard(): void {
-    if (this.#cardOnReader) this.#cardLeft("reader-disconnected");
-    this.#resetCard();
+  #disconnectPresence(): void {
+    this.#applyAll(this.#presence.step({ type: "disconnected", atMs: this.#clock.now() }));
   }
 
-  #resetCard(): void {
-    this.#cardOnReader = false;
-    this.#misses = 0;
-    this.#hidden = false;
-    this.#verifyAfterRead = false;
+  // Carries out decisions that ask for no command (reader-ready, read outcomes, a loss).
+  #applyAll(decisions: readonly PresenceDecision[]): void {
+    for (const decision of decisions) this.#apply(decision);
+  }
+
+  // Carries out one decision; a command (read, reopen) is returned for the poll to run.
+  #apply(decision: PresenceDecision): PresenceCommand | undefined {
+    switch (decision.type) {
+      case "enter":
+        this.#setState(decision.state);
+        return undefined;
+      case "card-inserted":
+        this.#emit("card-inserted", { atMs: decision.atMs });
+        return undefined;
+      case "card-removed":
+        this.#log.info(`Card removed (${decision.reason})`);
+        this.#emit("card-removed", { reason: decision.reason, atMs: decision.atMs });
+        return undefined;
+      case "card-reread-required":
+        this.#emit("card-reread-required", { reason: decision.reason, atMs: decision.atMs });
+        return undefined;
+      case "learned-rereads":
+        this.#log.info("Reader keeps reporting a card after reading it: treating it as a reader that reads twice");
+        return undefined;
+      case "report-poll-failure":
+        // Only a poll has a failure to report; handled there.
+        return undefined;
+      case "read-card":
+      case "reopen":
+        return decision;
+    }
   }
 
   // -------------------------------------------------------------------------
@@ -856,6 +805,7 @@ export class IdCardReader implements Service {
       case "stopped":
         return "stopped";
       case "connecting":
+        if (this.#fault) return "error";
         return this.#everReady || this.#deviceLostEmitted ? "unavailable" : "starting";
       case "sam-error":
         return "error";

@@ -3,16 +3,10 @@ import { isKioskError } from "@kiosk/contracts";
 import { FakeClock } from "@kiosk/contracts/testing";
 import { FakeHidDevice } from "../testing/index.ts";
 import type { TransportClosed } from "./byte-transport.ts";
-import { HID_REPORT_SIZE_BYTES, HidTransport, type FrameLengthFn } from "./hid-transport.ts";
-
-const PREAMBLE = [0xaa, 0xaa, 0xaa, 0x96, 0x69];
-const HEADER_BYTES = 7;
-
-// What the codec will provide: 7 + LEN once the 7 header bytes are known.
-const frameLength: FrameLengthFn = (bytes) => {
-  if (bytes.length < HEADER_BYTES || !PREAMBLE.every((b, i) => bytes[i] === b)) return undefined;
-  return HEADER_BYTES + (((bytes[5] ?? 0) << 8) | (bytes[6] ?? 0));
-};
+import { HEADER_BYTES, HID_REPORT_BYTES, PREAMBLE } from "../idcard/protocol/constants.ts";
+import { frameLengthOf as frameLength } from "../idcard/protocol/frame-length.ts";
+import * as hidTransportModule from "./hid-transport.ts";
+import { HidTransport } from "./hid-transport.ts";
 
 /** A frame of `total` bytes: preamble, LEN, a payload ending in zeros (like a photo), XOR. */
 function makeFrame(total: number): Uint8Array {
@@ -32,9 +26,9 @@ function makeFrame(total: number): Uint8Array {
 /** Cuts bytes into zero-padded input reports, as the reader sends them (no report ID). */
 function toInputReports(bytes: Uint8Array): Uint8Array[] {
   const reports: Uint8Array[] = [];
-  for (let offset = 0; offset < bytes.length; offset += HID_REPORT_SIZE_BYTES) {
-    const report = new Uint8Array(HID_REPORT_SIZE_BYTES);
-    report.set(bytes.subarray(offset, offset + HID_REPORT_SIZE_BYTES));
+  for (let offset = 0; offset < bytes.length; offset += HID_REPORT_BYTES) {
+    const report = new Uint8Array(HID_REPORT_BYTES);
+    report.set(bytes.subarray(offset, offset + HID_REPORT_BYTES));
     reports.push(report);
   }
   return reports;
@@ -83,6 +77,15 @@ describe("HidTransport writes", () => {
     expect([...payload.subarray(0, 1295)]).toEqual([...frame]);
     expect(payload.subarray(1295).every((byte) => byte === 0)).toBe(true);
     expect(payload.length).toBe(21 * 64);
+  });
+
+  test("the report size has one name, the protocol's HID_REPORT_BYTES: the transport exports no size of its own", async () => {
+    expect(HID_REPORT_BYTES).toBe(64);
+    expect(Object.keys(hidTransportModule).filter((name) => /REPORT/.test(name))).toEqual([]);
+    const t = new HidTransport({ path: "/dev/hidraw0", open: device.open });
+    await t.open();
+    await t.write(new Uint8Array(HID_REPORT_BYTES + 1).fill(7));
+    expect(device.writes.map((report) => report.length)).toEqual([HID_REPORT_BYTES + 1, HID_REPORT_BYTES + 1]);
   });
 
   test("a short request fits one padded report", async () => {

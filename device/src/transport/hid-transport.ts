@@ -12,6 +12,7 @@
  */
 import { HIDAsync } from "node-hid";
 import { KioskError, silentLogger, systemClock, type Clock, type Logger } from "@kiosk/contracts";
+import { HID_REPORT_BYTES } from "../idcard/protocol/constants.ts";
 import type { ByteTransport, TransportClosed } from "./byte-transport.ts";
 import { Listeners } from "./listeners.ts";
 
@@ -44,7 +45,7 @@ export interface HidTransportOptions {
   open?: HidOpener;
   /** Shown in {@linkcode HidTransport.description} instead of the path, such as `"2b8b:2721"`. */
   label?: string;
-  /** Report payload size without the ID byte; defaults to 64 (spec §10.1). */
+  /** Report payload size without the ID byte; defaults to {@linkcode HID_REPORT_BYTES} (64, spec §10.1). */
   reportSizeBytes?: number;
   /** Enables dropping the zero padding after each frame; without it every byte of every report is passed on. */
   frameLength?: FrameLengthFn;
@@ -59,8 +60,6 @@ export interface HidTransportOptions {
   log?: Logger;
 }
 
-/** Report payload size of the HID readers (spec §10.1). */
-export const HID_REPORT_SIZE_BYTES = 64;
 // Unnumbered reports are written with report ID 0 in front (spec §10.1, hidapi).
 const REPORT_ID = 0x00;
 const DEFAULT_INTER_REPORT_TIMEOUT_MS = 250;
@@ -103,7 +102,7 @@ export class HidTransport implements ByteTransport {
   #lastReportAt: number | undefined;
 
   constructor(options: HidTransportOptions) {
-    const reportSizeBytes = options.reportSizeBytes ?? HID_REPORT_SIZE_BYTES;
+    const reportSizeBytes = options.reportSizeBytes ?? HID_REPORT_BYTES;
     if (!Number.isInteger(reportSizeBytes) || reportSizeBytes < 1) {
       throw new RangeError(`Invalid report size "${reportSizeBytes}": expected a positive integer`);
     }
@@ -158,7 +157,7 @@ export class HidTransport implements ByteTransport {
   }
 
   /**
-   * Sends `bytes` as 64-byte output reports, each prefixed with report ID 0.
+   * Sends `bytes` as output reports of the report size (64 bytes by default), each prefixed with report ID 0.
    * Concurrent calls are sent one after the other, never interleaved.
    * @throws {KioskError} `device-unavailable` when the transport is closed or the device is gone.
    */
