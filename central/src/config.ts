@@ -13,6 +13,9 @@ export const CENTRAL_ENV_PREFIX = "KIOSK_CENTRAL_";
 /** Variable naming the JSON config file. */
 export const CENTRAL_CONFIG_FILE_ENV = "KIOSK_CENTRAL_CONFIG_FILE";
 
+/** Default of `auth.requestWindowS`: ±5 minutes, as common request-signing schemes allow. */
+export const DEFAULT_REQUEST_WINDOW_S = 300;
+
 const logLevels = Object.keys(LOG_LEVELS) as [LogLevel, ...LogLevel[]];
 
 /** Schema of the central service's configuration. */
@@ -58,6 +61,18 @@ export const centralConfigSchema = z.object({
       .max(3600)
       .default(5)
       .meta({ description: "Seconds a kiosk is told to wait (Retry-After) when central is too busy for its batch" }),
+  }),
+  auth: z.object({
+    requestWindowS: z
+      .number()
+      .int()
+      .min(10)
+      .max(3600)
+      .default(DEFAULT_REQUEST_WINDOW_S)
+      .meta({
+        description:
+          "Largest difference, in seconds, between a kiosk request's signed timestamp and central's clock, either way; other requests are refused (request-expired, with central's time so the kiosk corrects its clock offset), and each nonce is remembered this long after its timestamp to refuse replays",
+      }),
   }),
   fleet: z.object({
     offlineAfterMs: z

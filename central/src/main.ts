@@ -47,6 +47,7 @@ export async function startCentral(config: CentralConfig, options: { log: Logger
     offlineAfterMs: config.fleet.offlineAfterMs,
     maxConcurrentBatches: config.ingest.maxConcurrentBatches,
     retryAfterS: config.ingest.retryAfterS,
+    requestWindowMs: config.auth.requestWindowS * 1000,
   });
   await services.partitions.ensure(clock.now());
   const app = createCentralApp(services);

@@ -40,6 +40,8 @@ const TITLES: Record<ErrorCode, string> = {
   "photo-undecodable": "Card photo cannot be decoded",
   "internal": "Internal error",
   "store-full": "Storage full",
+  "request-expired": "Request expired",
+  "request-replayed": "Request replayed",
 };
 
 /**

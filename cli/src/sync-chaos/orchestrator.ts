@@ -9,7 +9,7 @@
  * takes any kiosk); on SQLite there is one central and the two-central part
  * is reported as skipped.
  */
-import { createPrng, type Logger, MAX_BATCH_BYTES, type Prng } from "@kiosk/contracts";
+import { createPrng, type Logger, MAX_BATCH_BYTES, problemSchema, type Prng } from "@kiosk/contracts";
 import { loadCentralConfig, readCentralKey, registerKiosk } from "@kiosk/central";
 import { freePort, startPgCluster, TestKiosk, type PgCluster } from "@kiosk/central/testing";
 import { loadOrCreateSigningKey } from "@kiosk/runtime";
@@ -342,13 +342,16 @@ export async function runSyncChaos(options: SyncChaosOptions): Promise<SyncChaos
       if (!ok) await runner.restart({});
     };
 
+    // Fired only when central acknowledged records while the kiosk clock was wrong (its ack time is on that clock):
+    // with the window enforced, the kiosk must correct its request times by central's refusal.
     const clockStretch = async (offsetMs: number): Promise<boolean> => {
       const runner = busyRunner();
       await runner.restart({ clockOffsetMs: offsetMs });
       await runner.ready();
       const before = runner.status()?.journaled ?? 0;
       const sent = theProxy.batches;
-      const ok = await waitFor(() => (runner.status()?.journaled ?? 0) > before && theProxy.batches > sent, stretchMs() + 5000, 50);
+      const ackedOnWrongClock = (): boolean => Math.abs((runner.status()?.lastAckAtMs ?? 0) - (Date.now() + offsetMs)) < DAY_MS;
+      const ok = await waitFor(() => (runner.status()?.journaled ?? 0) > before && theProxy.batches > sent && ackedOnWrongClock(), stretchMs() + 5000, 50);
       await runner.restart({});
       return ok;
     };
@@ -410,11 +413,13 @@ export async function runSyncChaos(options: SyncChaosOptions): Promise<SyncChaos
           return;
         }
         case "replay": {
+          // A captured genuine batch sent again as it was: refused (its nonce was used, or its time has passed).
           const sample = theProxy.capturedBatch();
           if (!sample) return;
           const answer = await sendDirect(sample).catch(() => ({ status: 0, text: "" }));
-          if (answer.status === 200) fired(fault);
-          else log.warn("a replayed genuine batch was not answered 200", { status: answer.status });
+          const code = answer.status === 401 ? problemSchema.safeParse(JSON.parse(answer.text || "null")).data?.code : undefined;
+          if (code === "request-replayed" || code === "request-expired") fired(fault);
+          else log.warn("a replayed genuine batch was not refused as replayed", { status: answer.status, code });
           return;
         }
         default:

@@ -13,6 +13,7 @@ import {
 } from "@kiosk/contracts";
 import { loadOrCreateDataKey, loadOrCreateSigningKey } from "@kiosk/runtime";
 import { FetchUpstreamClient } from "../adapters/upstream-client-fetch.ts";
+import { CentralClock } from "../outbox/central-clock.ts";
 import { importCentralKey, type CentralKey } from "../outbox/central-key.ts";
 import { OutboxSender } from "../outbox/outbox-sender.ts";
 import type { SyncConfig } from "../sync-config.ts";
@@ -115,10 +116,13 @@ export async function openKioskStorage(config: KioskStorageConfig, deps: KioskSt
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   const random = deps.random ?? Math.random;
+  // One reading of central's clock for both clients: a correction either one learns holds for the other.
+  const centralClock = new CentralClock(clock);
   const sender = new OutboxSender({
     repository: outbox,
     upstream,
     signer,
+    centralClock,
     central,
     clock,
     log: log.child("outbox"),
@@ -134,6 +138,7 @@ export async function openKioskStorage(config: KioskStorageConfig, deps: KioskSt
     cache: new SqliteSyncCache(db, sealer),
     upstream,
     signer,
+    centralClock,
     central,
     clock,
     log: log.child("sync-down"),

@@ -140,6 +140,8 @@ export class FakeCentral {
         idempotencyKey: req.headers.get(h.idempotencyKey) ?? "",
         contentSha256: digest,
         keyId: req.headers.get(h.keyId) ?? "",
+        timestamp: req.headers.get(h.timestamp) ?? "",
+        nonce: req.headers.get(h.nonce) ?? "",
       });
       const signatureValid =
         req.headers.get(h.contentSha256) === digest &&
