@@ -23,6 +23,12 @@ export const centralConfigSchema = z.object({
   http: z.object({
     host: z.string().min(1).default("127.0.0.1").meta({ description: "Address the central API and console listen on" }),
     port: z.number().int().min(0).max(65535).default(8700).meta({ description: "TCP port of the central API and console (0 picks a free port)" }),
+    tlsCertFile: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "PEM file of central's TLS certificate (chain); with tlsKeyFile, central serves HTTPS only. Unset: plain HTTP, which kiosks accept on a loopback address only" }),
+    tlsKeyFile: z.string().min(1).optional().meta({ description: "PEM file of the private key of tlsCertFile (keep it mode 0600)" }),
   }),
   database: z.object({
     url: z
@@ -85,6 +91,9 @@ export const centralConfigSchema = z.object({
   log: z.object({
     level: z.enum(logLevels).default("info").meta({ description: "Lowest log level written (debug, info, warn, error)" }),
   }),
+}).refine((c) => (c.http.tlsCertFile === undefined) === (c.http.tlsKeyFile === undefined), {
+  path: ["http", "tlsKeyFile"],
+  message: "http.tlsCertFile and http.tlsKeyFile go together: set both for HTTPS, or neither",
 });
 
 /** The central service's validated, frozen configuration. */

@@ -46,6 +46,8 @@ export const ERROR_CODES = {
   "request-expired": { status: 401, retryable: true },
   /** A signed kiosk request's nonce was already used: a captured request sent again is refused. */
   "request-replayed": { status: 401, retryable: false },
+  /** Central's TLS certificate does not verify with the CA (or certificate) the kiosk trusts: a wrong certificate or a machine in the middle. */
+  "central-untrusted": { status: 502, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 /** Union of every error code. */

@@ -42,6 +42,7 @@ const TITLES: Record<ErrorCode, string> = {
   "store-full": "Storage full",
   "request-expired": "Request expired",
   "request-replayed": "Request replayed",
+  "central-untrusted": "Central not trusted",
 };
 
 /**
