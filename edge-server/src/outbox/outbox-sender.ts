@@ -79,7 +79,9 @@ const REFUSED_BATCH_STATUSES = new Set([400, 413, 422]);
  *
  * - One batch in flight; the oldest pending records of one (kiosk, epoch)
  *   first, at most `maxRecords` records or `maxBytes` of JSON, gzip-compressed,
- *   with an `Idempotency-Key` and the kiosk's request signature.
+ *   with an `Idempotency-Key` and the kiosk's request signature, made afresh
+ *   for every attempt (timestamp on {@linkcode CentralClock}, new nonce); a
+ *   refusal as expired corrects that clock and is retried at once.
  * - While a batch is in flight, the next one is read, encoded, compressed
  *   and signed, but sent only after this receipt is verified and settled,
  *   and only if it still heads the queue then (otherwise it is read again).

@@ -60,7 +60,8 @@ class PullError extends KioskError {
  * Pulls `GET /api/v1/kiosks/{kioskId}/sync?cursor=N` at start, every
  * `pullIntervalMs` and on {@linkcode SyncDownClient.nudge}, following pages
  * until one is `complete`. Each request is signed like a batch (idempotency
- * key `sync:{cursor}`, digest of the empty body); each page is applied only
+ * key `sync:{cursor}`, digest of the empty body, timestamp and nonce, with
+ * the clock correction shared with the outbox sender); each page is applied only
  * after central's signature over the exact payload text verifies and the
  * page continues from the kiosk's cursor. A failed pull is retried with
  * back-off; the cached data keeps answering meanwhile.
