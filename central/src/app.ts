@@ -1,7 +1,7 @@
 /**
  * The central service's HTTP application (web-standard Request/Response).
  */
-import { isKioskError, KioskError, problemResponse, type Clock, type Logger, type Signer } from "@kiosk/contracts";
+import { CENTRAL_TIME_HEADER, isKioskError, KioskError, problemResponse, type Clock, type Logger, type Signer } from "@kiosk/contracts";
 import { Hono } from "hono";
 import type { AdmissionGate } from "./ingest/admission-gate.ts";
 import type { BatchIngester } from "./ingest/batch-ingester.ts";
@@ -61,9 +61,15 @@ export function createCentralApp(deps: CentralAppDeps): Hono {
     if (!isKioskError(error) || error.code === "internal" || error.code === "store-failed") {
       deps.log.error("request failed", { method: c.req.method, path: c.req.path, error });
     }
+    if (isKioskError(error, "request-expired") || isKioskError(error, "request-replayed")) {
+      deps.log.warn("request refused: stale or replayed", { method: c.req.method, path: c.req.path, code: error.code, reason: error.message });
+    }
     const response = problemResponse(error);
     const retryAfterS = isKioskError(error) ? error.details["retryAfterS"] : undefined;
     if (typeof retryAfterS === "number") response.headers.set("Retry-After", String(retryAfterS));
+    // The kiosk corrects its request timestamps by central's clock (also in the problem's details).
+    const centralTime = isKioskError(error, "request-expired") ? error.details["centralTime"] : undefined;
+    if (typeof centralTime === "string") response.headers.set(CENTRAL_TIME_HEADER, centralTime);
     return response;
   });
   return app;

@@ -18,6 +18,7 @@ import { IngestStore } from "./store/ingest-store.ts";
 import { MatterStore } from "./store/matter-store.ts";
 import { ResultPartitions } from "./store/result-partitions.ts";
 import { SqlKioskDirectory } from "./store/sql-kiosk-directory.ts";
+import { SqlSeenNonces } from "./store/sql-seen-nonces.ts";
 import { SyncPager } from "./sync/sync-pager.ts";
 
 /** Settings of {@linkcode createCentralServices}. */
@@ -29,6 +30,8 @@ export interface CentralServicesOptions {
   readonly offlineAfterMs: number;
   readonly maxConcurrentBatches: number;
   readonly retryAfterS: number;
+  /** Largest difference between a kiosk request's signed timestamp and central's clock, either way, in milliseconds. */
+  readonly requestWindowMs: number;
   /** Changes per sync page; defaults to the contract's maximum. */
   readonly syncPageSize?: number;
   /** Verifies record signatures; defaults to Web Crypto on the request thread. */
@@ -46,7 +49,7 @@ export function createCentralServices(db: Database, options: CentralServicesOpti
   const { signer, clock, log } = options;
   const directory = new SqlKioskDirectory(db);
   const keys = new VerifyKeyCache();
-  const authenticator = new RequestAuthenticator(directory, keys);
+  const authenticator = new RequestAuthenticator({ directory, keys, nonces: new SqlSeenNonces(db), clock, windowMs: options.requestWindowMs });
   const ingestStore = new IngestStore(db);
   const partitions = new ResultPartitions(db, log.child("partitions"));
   const matters = new MatterStore(db);

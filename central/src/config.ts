@@ -13,6 +13,9 @@ export const CENTRAL_ENV_PREFIX = "KIOSK_CENTRAL_";
 /** Variable naming the JSON config file. */
 export const CENTRAL_CONFIG_FILE_ENV = "KIOSK_CENTRAL_CONFIG_FILE";
 
+/** Default of `auth.requestWindowS`: ±5 minutes, as common request-signing schemes allow. */
+export const DEFAULT_REQUEST_WINDOW_S = 300;
+
 const logLevels = Object.keys(LOG_LEVELS) as [LogLevel, ...LogLevel[]];
 
 /** Schema of the central service's configuration. */
@@ -20,6 +23,12 @@ export const centralConfigSchema = z.object({
   http: z.object({
     host: z.string().min(1).default("127.0.0.1").meta({ description: "Address the central API and console listen on" }),
     port: z.number().int().min(0).max(65535).default(8700).meta({ description: "TCP port of the central API and console (0 picks a free port)" }),
+    tlsCertFile: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "PEM file of central's TLS certificate (chain); with tlsKeyFile, central serves HTTPS only. Unset: plain HTTP, which kiosks accept on a loopback address only" }),
+    tlsKeyFile: z.string().min(1).optional().meta({ description: "PEM file of the private key of tlsCertFile (keep it mode 0600)" }),
   }),
   database: z.object({
     url: z
@@ -59,6 +68,18 @@ export const centralConfigSchema = z.object({
       .default(5)
       .meta({ description: "Seconds a kiosk is told to wait (Retry-After) when central is too busy for its batch" }),
   }),
+  auth: z.object({
+    requestWindowS: z
+      .number()
+      .int()
+      .min(10)
+      .max(3600)
+      .default(DEFAULT_REQUEST_WINDOW_S)
+      .meta({
+        description:
+          "Largest difference, in seconds, between a kiosk request's signed timestamp and central's clock, either way; other requests are refused (request-expired, with central's time so the kiosk corrects its clock offset), and each nonce is remembered this long after its timestamp to refuse replays",
+      }),
+  }),
   fleet: z.object({
     offlineAfterMs: z
       .number()
@@ -70,6 +91,9 @@ export const centralConfigSchema = z.object({
   log: z.object({
     level: z.enum(logLevels).default("info").meta({ description: "Lowest log level written (debug, info, warn, error)" }),
   }),
+}).refine((c) => (c.http.tlsCertFile === undefined) === (c.http.tlsKeyFile === undefined), {
+  path: ["http", "tlsKeyFile"],
+  message: "http.tlsCertFile and http.tlsKeyFile go together: set both for HTTPS, or neither",
 });
 
 /** The central service's validated, frozen configuration. */

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { batchResponseSchema, fromBase64Url, importVerifyKey, receiptSigningInput, sha256Hex, verifySignature } from "@kiosk/contracts";
+import { batchResponseSchema, fromBase64Url, importVerifyKey, isKioskError, receiptSigningInput, sha256Hex, verifySignature } from "@kiosk/contracts";
 import { captureLogger } from "@kiosk/contracts/testing";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { makeTestCertificates } from "@kiosk/runtime/testing";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApiToken, readCentralKey, registerKiosk } from "./admin.ts";
@@ -63,5 +64,51 @@ for (const backend of testBackends()) {
       const matter = await fetch(`${central.url}/api/v1/matters/M-1`, { headers: { authorization: `Bearer ${token}` } });
       expect(matter.status).toBe(404);
     });
+
+    test("with a certificate and key configured, central serves HTTPS only, and a kiosk trusting its CA gets a receipt", async () => {
+      db = await backend.create({ migrated: false });
+      dir = mkdtempSync(join(tmpdir(), "central-main-"));
+      const certs = makeTestCertificates();
+      try {
+        const overrides: Record<string, unknown> = {
+          "http.port": 0,
+          "http.tlsCertFile": certs.certFile,
+          "http.tlsKeyFile": certs.keyFile,
+          "keys.receiptKeyPath": join(dir, "keys", "receipt.key"),
+          "database.sqlitePath": db.target.sqlitePath || join(dir, "unused.db"),
+        };
+        if (db.target.url) overrides["database.url"] = db.target.url;
+        const config = loadCentralConfig({}, overrides);
+        central = await startCentral(config, { log: captureLogger().log });
+        expect(central.url).toStartWith("https://127.0.0.1:");
+        const kiosk = await TestKiosk.create("hall-a-k1");
+        await registerKiosk(config, { kioskId: kiosk.kioskId, hallId: "hall-a", publicKey: kiosk.signer.publicKey });
+        const request = await kiosk.batch(await kiosk.records(2), { gzip: true });
+        const res = await fetch(`${central.url}${request.path}`, { ...request.init, tls: { ca: certs.ca } });
+        expect(res.status).toBe(200);
+        expect(batchResponseSchema.parse(await res.json()).ackThrough).toBe(2);
+        await expect(fetch(`${central.url}/api/health`, { tls: { ca: readFileSync(certs.otherCaFile, "utf8") } })).rejects.toThrow();
+        await expect(fetch(`${central.url.replace("https:", "http:")}/api/health`)).rejects.toThrow();
+      } finally {
+        certs.remove();
+      }
+    });
   });
 }
+
+describe("central TLS settings", () => {
+  test("a certificate without its key (or the reverse) is refused at load", () => {
+    expect(() => loadCentralConfig({ KIOSK_CENTRAL_HTTP_TLS_CERT_FILE: "/etc/central/cert.pem" })).toThrow("http.tlsCertFile and http.tlsKeyFile go together");
+    expect(() => loadCentralConfig({ KIOSK_CENTRAL_HTTP_TLS_KEY_FILE: "/etc/central/key.pem" })).toThrow("go together");
+  });
+
+  test("an unreadable certificate file stops the start with config-invalid", async () => {
+    const config = loadCentralConfig({}, { "http.port": 0, "http.tlsCertFile": "/nonexistent/cert.pem", "http.tlsKeyFile": "/nonexistent/key.pem" });
+    const error = await startCentral(config, { log: captureLogger().log }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isKioskError(error, "config-invalid")).toBe(true);
+    expect((error as Error).message).toContain('http.tlsCertFile "/nonexistent/cert.pem"');
+  });
+});

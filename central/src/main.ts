@@ -1,8 +1,9 @@
 /**
  * Composition root of the central service on Bun.
  */
-import { startAll, stopAll, systemClock, type Clock, type Logger, type Service } from "@kiosk/contracts";
+import { KioskError, startAll, stopAll, systemClock, type Clock, type Logger, type Service } from "@kiosk/contracts";
 import { BunHttpServer, loadOrCreateSigningKey } from "@kiosk/runtime";
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { createCentralApp } from "./app.ts";
 import { createCentralServices } from "./central-services.ts";
@@ -21,10 +22,25 @@ export interface CentralRuntime {
   stop(): Promise<void>;
 }
 
-/** Opens and migrates the database, loads the receipt key, then serves the API and console. */
+// The certificate and key files of `http.tlsCertFile`/`http.tlsKeyFile`, read once at start.
+function readTls(config: CentralConfig): { cert: string; key: string } | undefined {
+  const { tlsCertFile, tlsKeyFile } = config.http;
+  if (tlsCertFile === undefined || tlsKeyFile === undefined) return undefined;
+  const read = (path: string, key: string): string => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch (cause) {
+      throw new KioskError("config-invalid", `Cannot read ${key} "${path}": ${(cause as Error).message}`, { cause });
+    }
+  };
+  return { cert: read(tlsCertFile, "http.tlsCertFile"), key: read(tlsKeyFile, "http.tlsKeyFile") };
+}
+
+/** Opens and migrates the database, loads the receipt key, then serves the API and console (HTTPS when configured). */
 export async function startCentral(config: CentralConfig, options: { log: Logger; clock?: Clock }): Promise<CentralRuntime> {
   const clock = options.clock ?? systemClock;
   const log = options.log;
+  const tls = readTls(config);
   const signer = await loadOrCreateSigningKey(config.keys.receiptKeyPath);
   log.info("receipt key loaded", { keyId: signer.keyId, path: config.keys.receiptKeyPath });
   const db = await openDatabase({ url: config.database.url, sqlitePath: config.database.sqlitePath });
@@ -47,10 +63,11 @@ export async function startCentral(config: CentralConfig, options: { log: Logger
     offlineAfterMs: config.fleet.offlineAfterMs,
     maxConcurrentBatches: config.ingest.maxConcurrentBatches,
     retryAfterS: config.ingest.retryAfterS,
+    requestWindowMs: config.auth.requestWindowS * 1000,
   });
   await services.partitions.ensure(clock.now());
   const app = createCentralApp(services);
-  const server = new BunHttpServer({ host: config.http.host, port: config.http.port, fetch: app.fetch, log: log.child("http") });
+  const server = new BunHttpServer({ host: config.http.host, port: config.http.port, fetch: app.fetch, log: log.child("http"), ...(tls ? { tls } : {}) });
   const running: Service[] = [signatureVerifier, server];
   try {
     await startAll(running, log);

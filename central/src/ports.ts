@@ -75,3 +75,16 @@ export interface SignatureVerifier {
   /** One result per check, in order; a malformed signature is `false`, never an error. */
   verifyAll(checks: readonly SignatureCheck[]): Promise<boolean[]>;
 }
+
+/**
+ * The nonces of signed kiosk requests seen within central's window, shared
+ * by every central process on one database, so a captured request is
+ * refused wherever it is sent again.
+ */
+export interface SeenNonces {
+  /**
+   * Records `nonce` for `keyId` until `expiresAtMs` (central clock). Resolves
+   * true when it is new, false when it was already recorded (a replay).
+   */
+  claim(keyId: string, nonce: string, expiresAtMs: number, nowMs: number): Promise<boolean>;
+}

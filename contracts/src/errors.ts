@@ -46,6 +46,12 @@ export const ERROR_CODES = {
   "internal": { status: 500, retryable: false },
   /** The kiosk's local storage budget is exhausted: new results are refused (fail closed) until space returns. */
   "store-full": { status: 507, retryable: true },
+  /** A signed kiosk request's timestamp is outside central's window: the kiosk clock is off; sign again with central's time. */
+  "request-expired": { status: 401, retryable: true },
+  /** A signed kiosk request's nonce was already used: a captured request sent again is refused. */
+  "request-replayed": { status: 401, retryable: false },
+  /** Central's TLS certificate does not verify with the CA (or certificate) the kiosk trusts: a wrong certificate or a machine in the middle. */
+  "central-untrusted": { status: 502, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 /** Union of every error code. */

@@ -42,6 +42,9 @@ const TITLES: Record<ErrorCode, string> = {
   "photo-undecodable": "Card photo cannot be decoded",
   "internal": "Internal error",
   "store-full": "Storage full",
+  "request-expired": "Request expired",
+  "request-replayed": "Request replayed",
+  "central-untrusted": "Central not trusted",
 };
 
 /**

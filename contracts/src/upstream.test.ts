@@ -70,10 +70,20 @@ describe("signing inputs", () => {
       }),
     );
     expect(receipt).toBe(`shiming-kiosk/receipt/v1\nk-1\n1\n5\n${"b".repeat(64)}\n${"d".repeat(64)}\n2026-11-23T00:00:00.000Z\ncentral-1`);
-    const request = new TextDecoder().decode(
-      requestSigningInput({ method: "post", path: "/api/v1/kiosks/k-1/batches", idempotencyKey: "k-1:1:1-5", contentSha256: "c".repeat(64), keyId: "kk" }),
-    );
-    expect(request).toBe(`shiming-kiosk/request/v1\nPOST\n/api/v1/kiosks/k-1/batches\nk-1:1:1-5\n${"c".repeat(64)}\nkk`);
+    const fields = {
+      method: "post",
+      path: "/api/v1/kiosks/k-1/batches",
+      idempotencyKey: "k-1:1:1-5",
+      contentSha256: "c".repeat(64),
+      keyId: "kk",
+      timestamp: "2026-11-23T08:00:00.000Z",
+      nonce: "n".repeat(22),
+    };
+    const request = new TextDecoder().decode(requestSigningInput(fields));
+    expect(request).toBe(`shiming-kiosk/request/v2\nPOST\n/api/v1/kiosks/k-1/batches\nk-1:1:1-5\n${"c".repeat(64)}\nkk\n2026-11-23T08:00:00.000Z\n${"n".repeat(22)}`);
+    // Time and nonce are signed: a request cannot be re-dated or given a fresh nonce without the key.
+    expect(toBase64Url(requestSigningInput({ ...fields, timestamp: "2026-11-23T08:05:00.000Z" }))).not.toBe(toBase64Url(requestSigningInput(fields)));
+    expect(toBase64Url(requestSigningInput({ ...fields, nonce: "m".repeat(22) }))).not.toBe(toBase64Url(requestSigningInput(fields)));
     expect(batchIdempotencyKey("k-1", 1, 1, 5)).toBe("k-1:1:1-5");
   });
 });

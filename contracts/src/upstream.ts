@@ -12,8 +12,13 @@
  *   sender); central answers only after commit, with a receipt signed by
  *   central's key. The kiosk marks records acknowledged only after verifying
  *   that receipt, so a 200 from a captive portal never counts.
- * - Nothing here depends on the kiosk's wall clock: `createdAt` is a claim
- *   recorded for forensics, never used for ordering, dedupe or replay checks.
+ * - Records never depend on the kiosk's wall clock: `createdAt` is a claim
+ *   recorded for forensics, never used for ordering or dedupe.
+ * - Requests do: each signed request carries a timestamp and a random nonce
+ *   inside its signature, so a captured request cannot be sent again. Central
+ *   refuses one outside its clock window (`request-expired`, with central's
+ *   time so the kiosk corrects its request timestamps) or with a nonce seen
+ *   within the window (`request-replayed`).
  */
 import { z } from "zod";
 import { kioskIdSchema } from "./kiosk-status.ts";
@@ -149,7 +154,32 @@ export const KIOSK_REQUEST_HEADERS = {
   contentSha256: "X-Content-SHA256",
   /** Ed25519 signature over {@linkcode requestSigningInput}, base64url. */
   signature: "X-Kiosk-Signature",
+  /** When the kiosk signed the request, ISO 8601 UTC, on its clock corrected by central's reported offset. */
+  timestamp: "X-Kiosk-Timestamp",
+  /** Random base64url value, new for every request (a retry is a new request). */
+  nonce: "X-Kiosk-Nonce",
 } as const;
+
+/** Header of central's refusals (`request-expired`) carrying central's clock, ISO 8601 UTC. */
+export const CENTRAL_TIME_HEADER = "X-Central-Time";
+
+/** A request nonce: 16 to 64 base64url characters (the kiosk sends 16 random bytes, 22 characters). */
+export const requestNonceSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "expected 16-64 base64url characters");
+
+/** The `details` of a `request-expired` problem: how far the kiosk's clock is from central's. */
+export const requestExpiredDetailsSchema = z.object({
+  /** Central's clock when it refused the request. */
+  centralTime: z.iso.datetime(),
+  /** The request's signed timestamp. */
+  requestTime: z.iso.datetime(),
+  /** `requestTime` minus `centralTime`, in milliseconds (negative: the kiosk clock is behind). */
+  skewMs: z.number().int(),
+  /** Largest skew central accepts either way, in milliseconds. */
+  windowMs: z.number().int().positive(),
+});
+
+/** Details of a `request-expired` refusal. */
+export type RequestExpiredDetails = z.infer<typeof requestExpiredDetailsSchema>;
 
 /** The `Idempotency-Key` of a batch. */
 export function batchIdempotencyKey(kioskId: string, epoch: number, firstSeq: number, lastSeq: number): string {
@@ -214,11 +244,15 @@ export interface RequestSignatureFields {
   readonly idempotencyKey: string;
   readonly contentSha256: string;
   readonly keyId: string;
+  /** The `X-Kiosk-Timestamp` header, exactly as sent. */
+  readonly timestamp: string;
+  /** The `X-Kiosk-Nonce` header, exactly as sent. */
+  readonly nonce: string;
 }
 
-/** The bytes a kiosk signs for a request (batches now, sync-down pulls later). */
+/** The bytes a kiosk signs for a request (batches and sync-down pulls). */
 export function requestSigningInput(r: RequestSignatureFields): Uint8Array {
-  return lines("shiming-kiosk/request/v1", [r.method.toUpperCase(), r.path, r.idempotencyKey, r.contentSha256, r.keyId]);
+  return lines("shiming-kiosk/request/v2", [r.method.toUpperCase(), r.path, r.idempotencyKey, r.contentSha256, r.keyId, r.timestamp, r.nonce]);
 }
 
 /** Lower-case hex SHA-256 of `bytes` (Web Crypto). */

@@ -22,6 +22,8 @@ export interface EdgeAdapters {
   readonly storage?: { status(): StorageStatus; nudge(): void };
   /** The face engine's health, where the runtime runs one. */
   readonly face?: () => FaceEngineHealth;
+  /** The fetch that reaches central (trusting only `central.caFile` over HTTPS); defaults to the global one. */
+  readonly centralFetch?: typeof fetch;
 }
 
 /** The edge server's core: its HTTP app and the services to start. */
@@ -35,7 +37,11 @@ export interface EdgeCore {
 export function composeEdge(config: EdgeConfig, adapters: EdgeAdapters): EdgeCore {
   const { clock, log, storage, face } = adapters;
   const startedAtMs = clock.now();
-  const central = new HttpCentralClient({ url: config.central.url, timeoutMs: config.central.requestTimeoutMs });
+  const central = new HttpCentralClient({
+    url: config.central.url,
+    timeoutMs: config.central.requestTimeoutMs,
+    ...(adapters.centralFetch ? { fetch: adapters.centralFetch } : {}),
+  });
   let heartbeat: HeartbeatSender | undefined;
   const health = new HealthReporter({
     kioskId: config.kioskId,

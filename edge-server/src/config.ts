@@ -27,11 +27,28 @@ export const edgeConfigSchema = z.object({
   ui: z.object({
     dir: z.string().min(1).default("var/ui").meta({ description: "Folder holding the built kiosk UI (index.html and assets)" }),
   }),
-  central: z.object({
-    url: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:8700").meta({ description: "Base URL of the central office service" }),
-    heartbeatIntervalMs: z.number().int().min(1000).max(3_600_000).default(30_000).meta({ description: "Time between heartbeats sent to central, in milliseconds" }),
-    requestTimeoutMs: z.number().int().min(100).max(120_000).default(5_000).meta({ description: "Time limit of one request to central, in milliseconds" }),
-  }),
+  central: z
+    .object({
+      url: z
+        .url({ protocol: /^https?$/ })
+        .default("http://127.0.0.1:8700")
+        .meta({ description: "Base URL of the central office service: https:// (with caFile), or http:// to a loopback address only (demo, tests)" }),
+      caFile: z
+        .string()
+        .min(1)
+        .optional()
+        .meta({ description: "PEM file of the CA (or the certificate itself) central's HTTPS certificate must verify with; the only one trusted (no system CAs). Required for an https:// url" }),
+      heartbeatIntervalMs: z.number().int().min(1000).max(3_600_000).default(30_000).meta({ description: "Time between heartbeats sent to central, in milliseconds" }),
+      requestTimeoutMs: z.number().int().min(100).max(120_000).default(5_000).meta({ description: "Time limit of one request to central, in milliseconds" }),
+    })
+    .refine((c) => !c.url.startsWith("http:") || isLoopbackUrl(c.url), {
+      path: ["url"],
+      message: "plain http:// is allowed only to a loopback address (127.0.0.0/8, ::1, localhost): use https:// with central.caFile",
+    })
+    .refine((c) => !c.url.startsWith("https:") || c.caFile !== undefined, {
+      path: ["caFile"],
+      message: "is required for an https:// central url: the kiosk trusts only the CA or certificate named here",
+    }),
   devices: devicesConfigSchema,
   face: faceConfigSchema,
   sync: syncConfigSchema,
@@ -39,6 +56,12 @@ export const edgeConfigSchema = z.object({
     level: z.enum(logLevels).default("info").meta({ description: "Lowest log level written (debug, info, warn, error)" }),
   }),
 });
+
+/** True when `url`'s host is a loopback address: 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 
 /** The edge server's validated, frozen configuration. */
 export type EdgeConfig = Readonly<z.output<typeof edgeConfigSchema>>;

@@ -5,6 +5,7 @@
 import { startAll, stopAll, systemClock, type Clock, type Logger, type Service } from "@kiosk/contracts";
 import { AssetDir } from "./adapters/asset-dir.ts";
 import { BunHttpServer } from "@kiosk/runtime";
+import { centralFetch } from "./adapters/central-tls.ts";
 import { createFaceEngine } from "./adapters/face/create-face-engine.ts";
 import { createCamera, createReader, hardwareStatus } from "./adapters/hardware.ts";
 import { composeEdge } from "./compose.ts";
@@ -32,6 +33,7 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
     assets: new AssetDir(config.ui.dir),
     devices: hardwareStatus(reader, camera),
     storage,
+    centralFetch: centralFetch(config.central.caFile),
     face: () => ({ model: face.model.model, threshold: face.threshold.value, workers: face.runningWorkers, loadMs: Math.round(face.loadMs) }),
   });
   const server = new BunHttpServer({ host: config.http.host, port: config.http.port, fetch: core.app.fetch, log: log.child("http") });

@@ -9,9 +9,11 @@ export interface BunHttpServerOptions {
   readonly log: Logger;
   /** How long `stop()` waits for requests in flight before closing connections. */
   readonly drainTimeoutMs?: number;
+  /** Certificate chain and private key (PEM text): the server speaks HTTPS only. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
-/** Serves a fetch handler with `Bun.serve`, with a graceful stop. */
+/** Serves a fetch handler with `Bun.serve` (HTTPS when given a certificate), with a graceful stop. */
 export class BunHttpServer implements Service {
   readonly name = "http";
   readonly #options: BunHttpServerOptions;
@@ -24,12 +26,12 @@ export class BunHttpServer implements Service {
   /** The address the server listens on, once started. */
   get url(): string {
     if (!this.#server) throw new Error("Cannot read the URL of the HTTP server: it is not started");
-    return `http://${this.#options.host}:${this.#server.port}`;
+    return `${this.#options.tls ? "https" : "http"}://${this.#options.host}:${this.#server.port}`;
   }
 
   async start(): Promise<void> {
-    const { host, port, fetch } = this.#options;
-    this.#server = Bun.serve({ hostname: host, port, fetch, idleTimeout: 30 });
+    const { host, port, fetch, tls } = this.#options;
+    this.#server = Bun.serve({ hostname: host, port, fetch, idleTimeout: 30, ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}) });
     this.#options.log.info("listening", { url: this.url });
   }
 

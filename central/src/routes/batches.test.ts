@@ -2,9 +2,11 @@ import { afterEach, describe, expect, test } from "bun:test";
 import {
   batchResponseSchema,
   fromBase64Url,
+  generateSigner,
   importVerifyKey,
   problemSchema,
   receiptSigningInput,
+  requestExpiredDetailsSchema,
   requestSigningInput,
   recordStatusesDigest, sha256Hex,
   signBase64Url,
@@ -48,7 +50,7 @@ for (const backend of testBackends()) {
     async function setup(options: Parameters<typeof createTestCentral>[1] = {}) {
       db = await backend.create();
       const central = await createTestCentral(db, options);
-      const kiosk = await TestKiosk.create("hall-1-k1");
+      const kiosk = await TestKiosk.create("hall-1-k1", { clock: central.clock });
       await central.register(kiosk);
       return { db, central, kiosk };
     }
@@ -89,9 +91,13 @@ for (const backend of testBackends()) {
 
     test("a resent batch gets all duplicates and the same ackThrough, and nothing is stored twice", async () => {
       const { db, central, kiosk } = await setup();
-      const request = await kiosk.batch(await kiosk.records(4));
+      const records = await kiosk.records(4);
+      const request = await kiosk.batch(records);
       const first = await accepted(central, request);
-      const again = await accepted(central, request);
+      // A retry is a new request (new timestamp and nonce) under the same Idempotency-Key.
+      const retry = await kiosk.batch(records);
+      expect(retry.init.headers["Idempotency-Key"]).toBe(request.init.headers["Idempotency-Key"]);
+      const again = await accepted(central, retry);
       expect(again.ackThrough).toBe(first.ackThrough);
       expect(again.results.map((r) => r.status)).toEqual(["duplicate", "duplicate", "duplicate", "duplicate"]);
       expect(again.receipt.batchDigest).toBe(first.receipt.batchDigest);
@@ -99,6 +105,91 @@ for (const backend of testBackends()) {
       expect(await count(db, "ingest_ledger")).toBe(4);
       const [cursor] = await db.sql`select accepted_count, duplicate_count from kiosk_cursors`;
       expect([Number(cursor.accepted_count), Number(cursor.duplicate_count)]).toEqual([4, 4]);
+    });
+
+    test("a captured request sent again is refused as replayed, by this central and by another on the same database", async () => {
+      const { db, central, kiosk } = await setup();
+      const request = await kiosk.batch(await kiosk.records(2));
+      await accepted(central, request);
+      const replay = await problem(await send(central, request), 401);
+      expect(replay.code).toBe("request-replayed");
+      expect(replay.detail).toContain(request.init.headers["X-Kiosk-Nonce"]!);
+      // A second central process behind the same balancer shares the nonces through the database.
+      const second = await createTestCentral(db);
+      expect((await problem(await send(second, request), 401)).code).toBe("request-replayed");
+      const pull = await kiosk.sync(0);
+      expect((await second.app.request(pull.path, pull.init)).status).toBe(200);
+      expect((await problem(await central.app.request(pull.path, pull.init), 401)).code).toBe("request-replayed");
+      expect(await count(db, "ingest_ledger")).toBe(2);
+      expect(central.records.some((r) => r.msg === "request refused: stale or replayed")).toBe(true);
+    });
+
+    test("a request stamped outside the window is refused as expired, with central's time and the skew", async () => {
+      const { db, central, kiosk } = await setup();
+      const records = await kiosk.records(1);
+      const now = central.clock.now();
+      for (const [offsetMs, direction] of [
+        [-300_001, "behind"],
+        [300_001, "ahead of"],
+        [-Date.parse("2026-11-23T08:00:00.000Z") + 5_000, "behind"],
+      ] as const) {
+        const stale = await kiosk.batch(records, { timestamp: new Date(now + offsetMs).toISOString() });
+        const res = await send(central, stale);
+        expect(res.headers.get("x-central-time")).toBe("2026-11-23T08:00:00.000Z");
+        const body = await problem(res, 401);
+        expect(body.code).toBe("request-expired");
+        expect(body.retryable).toBe(true);
+        expect(body.detail).toContain(direction);
+        expect(requestExpiredDetailsSchema.parse(body.details)).toEqual({
+          centralTime: "2026-11-23T08:00:00.000Z",
+          requestTime: new Date(now + offsetMs).toISOString(),
+          skewMs: offsetMs,
+          windowMs: 300_000,
+        });
+      }
+      expect(await count(db, "ingest_ledger")).toBe(0);
+      // At the edges of the window the request is taken.
+      await accepted(central, await kiosk.batch(records, { timestamp: new Date(now - 300_000).toISOString() }));
+      await accepted(central, await kiosk.batch(records, { timestamp: new Date(now + 300_000).toISOString() }));
+      const pull = await kiosk.sync(0, { timestamp: new Date(now - 3_600_000).toISOString() });
+      expect((await problem(await central.app.request(pull.path, pull.init), 401)).code).toBe("request-expired");
+    });
+
+    test("the window is central's setting, and a replay is refused only while its nonce can still be fresh", async () => {
+      const { db, central, kiosk } = await setup({ requestWindowMs: 60_000 });
+      const records = await kiosk.records(1);
+      const request = await kiosk.batch(records);
+      await accepted(central, request);
+      await central.clock.advance(60_001);
+      // Past the window the replay is expired (its nonce may then be forgotten).
+      expect((await problem(await send(central, request), 401)).code).toBe("request-expired");
+      await central.clock.advance(60_000);
+      await accepted(central, await kiosk.batch(records));
+      expect(await count(db, "request_nonces")).toBe(1);
+    });
+
+    test("only a request whose signature verifies uses up its nonce", async () => {
+      const { central, kiosk } = await setup();
+      const records = await kiosk.records(1);
+      const nonce = "attacker-guessed-nonce";
+      const genuine = await kiosk.batch(records, { nonce });
+      const forged = await kiosk.batch(records, { nonce, signer: await generateSigner() });
+      const forgedInit = { ...forged.init, headers: { ...forged.init.headers, "X-Kiosk-Key-Id": kiosk.signer.keyId } };
+      expect((await problem(await central.app.request(forged.path, forgedInit), 401)).code).toBe("unauthorized");
+      await accepted(central, genuine);
+    });
+
+    test("malformed or missing timestamp and nonce headers are refused before anything else", async () => {
+      const { central, kiosk } = await setup();
+      const records = await kiosk.records(1);
+      const request = await kiosk.batch(records);
+      const without = { ...request.init.headers };
+      delete without["X-Kiosk-Nonce"];
+      expect((await problem(await central.app.request(request.path, { ...request.init, headers: without }), 401)).detail).toContain('"X-Kiosk-Nonce"');
+      const badTime = await kiosk.batch(records, { timestamp: "yesterday" });
+      expect((await problem(await send(central, badTime), 401)).detail).toContain("ISO 8601");
+      const shortNonce = await kiosk.batch(records, { nonce: "abc" });
+      expect((await problem(await send(central, shortNonce), 401)).detail).toContain("base64url");
     });
 
     test("out-of-order batches are stored, gaps are reported, and ackThrough catches up when they fill", async () => {
@@ -144,7 +235,7 @@ for (const backend of testBackends()) {
 
     test("a batch signed by an unknown key is refused with the reason and nothing is stored", async () => {
       const { db, central } = await setup();
-      const stranger = await TestKiosk.create("hall-1-k9");
+      const stranger = await TestKiosk.create("hall-1-k9", { clock: central.clock });
       const res = await send(central, await stranger.batch(await stranger.records(2)));
       const body = await problem(res, 401);
       expect(body.code).toBe("unauthorized");
@@ -170,7 +261,7 @@ for (const backend of testBackends()) {
 
     test("kiosk B replaying kiosk A's signed records is refused, says why, and stores nothing of A's records", async () => {
       const { db, central, kiosk: a } = await setup();
-      const b = await TestKiosk.create("hall-1-k2");
+      const b = await TestKiosk.create("hall-1-k2", { clock: central.clock });
       await central.register(b);
       const aRecords = await a.records(3);
 
@@ -385,8 +476,9 @@ for (const backend of testBackends()) {
 
     test("concurrent uploads of the same batch settle each seq once", async () => {
       const { db, central, kiosk } = await setup({ maxConcurrentBatches: 8 });
-      const request = await kiosk.batch(await kiosk.records(50));
-      const replies = await Promise.all([1, 2, 3].map(() => accepted(central, request)));
+      const records = await kiosk.records(50);
+      const requests = await Promise.all([1, 2, 3].map(() => kiosk.batch(records)));
+      const replies = await Promise.all(requests.map((request) => accepted(central, request)));
       const statuses = replies.flatMap((r) => r.results.map((s) => s.status));
       expect(statuses.filter((s) => s === "accepted")).toHaveLength(50);
       expect(statuses.filter((s) => s === "duplicate")).toHaveLength(100);
@@ -397,7 +489,7 @@ for (const backend of testBackends()) {
     test("epochs are separate sequences: a reprovisioned kiosk starts again at seq 1", async () => {
       const { db, central, kiosk } = await setup();
       await accepted(central, await kiosk.batch(await kiosk.records(2)));
-      const next = await TestKiosk.create(kiosk.kioskId, { epoch: 2, signer: kiosk.signer });
+      const next = await TestKiosk.create(kiosk.kioskId, { epoch: 2, signer: kiosk.signer, clock: central.clock });
       const reply = await accepted(central, await next.batch(await next.records(1)));
       expect(reply.results).toEqual([{ seq: 1, status: "accepted" }]);
       expect(reply.receipt.epoch).toBe(2);
@@ -407,10 +499,15 @@ for (const backend of testBackends()) {
   });
 }
 
-// Signs `body` again under the same idempotency key, for bodies the test kiosk would never make.
+// Signs `body` again under the same idempotency key, timestamp and nonce, for bodies the test kiosk would never make.
 async function reSign(kiosk: TestKiosk, path: string, headers: Record<string, string>, body: Uint8Array): Promise<Record<string, string>> {
   const contentSha256 = await sha256Hex(body);
   const idempotencyKey = headers["Idempotency-Key"]!;
-  const signature = await signBase64Url(kiosk.signer, requestSigningInput({ method: "POST", path, idempotencyKey, contentSha256, keyId: kiosk.signer.keyId }));
+  const timestamp = headers["X-Kiosk-Timestamp"]!;
+  const nonce = headers["X-Kiosk-Nonce"]!;
+  const signature = await signBase64Url(
+    kiosk.signer,
+    requestSigningInput({ method: "POST", path, idempotencyKey, contentSha256, keyId: kiosk.signer.keyId, timestamp, nonce }),
+  );
   return { ...headers, "X-Content-SHA256": contentSha256, "X-Kiosk-Signature": signature };
 }

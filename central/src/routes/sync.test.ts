@@ -40,7 +40,7 @@ for (const backend of testBackends()) {
     async function setup(options: { syncPageSize?: number } = {}) {
       db = await backend.create();
       const central = await createTestCentral(db, options);
-      const kiosk = await TestKiosk.create("hall-a-k1");
+      const kiosk = await TestKiosk.create("hall-a-k1", { clock: central.clock });
       await central.register(kiosk, "hall-a");
       return { central, kiosk, matters: central.services.matters };
     }
@@ -120,7 +120,7 @@ for (const backend of testBackends()) {
 
     test("a matter moved to another hall reaches the kiosks of both halls", async () => {
       const { central, kiosk, matters } = await setup();
-      const other = await TestKiosk.create("hall-b-k1");
+      const other = await TestKiosk.create("hall-b-k1", { clock: central.clock });
       await central.register(other, "hall-b");
       await matters.putMatter(matter("M-1", "hall-a"), central.clock.now());
       const before = await pull(central, kiosk, 0);
@@ -138,10 +138,10 @@ for (const backend of testBackends()) {
         return problemSchema.parse(await res.json()).detail;
       };
       expect(await problem(await central.app.request("/api/v1/kiosks/hall-a-k1/sync?cursor=0"), 401)).toContain("missing header");
-      const stranger = await TestKiosk.create("hall-x-k9");
+      const stranger = await TestKiosk.create("hall-x-k9", { clock: central.clock });
       const strangerPull = await stranger.sync(0);
       expect(await problem(await central.app.request(strangerPull.path, strangerPull.init), 401)).toContain("not registered");
-      const other = await TestKiosk.create("hall-a-k2");
+      const other = await TestKiosk.create("hall-a-k2", { clock: central.clock });
       await central.register(other, "hall-a");
       const foreign = await other.sync(0, { asKioskId: "hall-a-k1" });
       expect(await problem(await central.app.request(foreign.path, foreign.init), 401)).toContain("belongs to another kiosk");
@@ -151,13 +151,17 @@ for (const backend of testBackends()) {
       // A validly signed pull whose idempotency key names another cursor.
       const path = "/api/v1/kiosks/hall-a-k1/sync?cursor=6";
       const contentSha256 = await sha256Hex(new Uint8Array(0));
+      const timestamp = new Date(central.clock.now()).toISOString();
+      const nonce = "sync-nonce-aaaaaaaaaaaa";
       const headers = {
         "Idempotency-Key": "sync:5",
         "X-Kiosk-Key-Id": kiosk.signer.keyId,
         "X-Content-SHA256": contentSha256,
+        "X-Kiosk-Timestamp": timestamp,
+        "X-Kiosk-Nonce": nonce,
         "X-Kiosk-Signature": await signBase64Url(
           kiosk.signer,
-          requestSigningInput({ method: "GET", path, idempotencyKey: "sync:5", contentSha256, keyId: kiosk.signer.keyId }),
+          requestSigningInput({ method: "GET", path, idempotencyKey: "sync:5", contentSha256, keyId: kiosk.signer.keyId, timestamp, nonce }),
         ),
       };
       expect(await problem(await central.app.request(path, { headers }), 400)).toContain('expected "sync:6"');

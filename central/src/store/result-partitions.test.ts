@@ -23,7 +23,7 @@ for (const backend of testBackends()) {
 
     async function ingestAt(nowMs: number, kioskId: string) {
       const central = await createTestCentral(db!, { nowMs });
-      const kiosk = await TestKiosk.create(kioskId);
+      const kiosk = await TestKiosk.create(kioskId, { clock: central.clock });
       await central.register(kiosk);
       const request = await kiosk.batch(await kiosk.records(2));
       const res = await central.app.request(request.path, request.init);

@@ -25,6 +25,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCentralApp } from "../app.ts";
 import { createCentralServices } from "../central-services.ts";
+import { DEFAULT_REQUEST_WINDOW_S } from "../config.ts";
 import { WorkerVerifier } from "../ingest/worker-verifier.ts";
 import { openDatabase, type Database } from "../store/database.ts";
 import { migrate } from "../store/migrate.ts";
@@ -111,6 +112,7 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<Inges
       offlineAfterMs: 90_000,
       maxConcurrentBatches: Math.max(8, kioskCount),
       retryAfterS: 1,
+      requestWindowMs: DEFAULT_REQUEST_WINDOW_S * 1000,
     });
     await services.partitions.ensure(Date.now());
     server = new BunHttpServer({ host: "127.0.0.1", port: 0, fetch: createCentralApp(services).fetch, log: silentLogger });

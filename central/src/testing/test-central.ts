@@ -7,6 +7,7 @@ import { captureLogger, FakeClock } from "@kiosk/contracts/testing";
 import type { Hono } from "hono";
 import { createCentralApp } from "../app.ts";
 import { createCentralServices, type CentralServices } from "../central-services.ts";
+import { DEFAULT_REQUEST_WINDOW_S } from "../config.ts";
 import type { Database } from "../store/database.ts";
 import type { TestKiosk } from "./test-kiosk.ts";
 
@@ -27,6 +28,8 @@ export interface TestCentralOptions {
   readonly nowMs?: number;
   readonly maxConcurrentBatches?: number;
   readonly syncPageSize?: number;
+  /** Request timestamp window, in milliseconds; defaults to the config's default. */
+  readonly requestWindowMs?: number;
 }
 
 /** Builds central over `db` as `main.ts` does, for tests. */
@@ -41,6 +44,7 @@ export async function createTestCentral(db: Database, options: TestCentralOption
     offlineAfterMs: 90_000,
     maxConcurrentBatches: options.maxConcurrentBatches ?? 4,
     retryAfterS: 7,
+    requestWindowMs: options.requestWindowMs ?? DEFAULT_REQUEST_WINDOW_S * 1000,
     ...(options.syncPageSize ? { syncPageSize: options.syncPageSize } : {}),
   });
   return {

@@ -14,9 +14,12 @@ import {
   sha256Hex,
   signBase64Url,
   syncPath,
+  systemClock,
+  toBase64Url,
   VERIFICATION_RESULT_KIND,
   VERIFICATION_RESULT_SCHEMA_VERSION,
   type BatchRequest,
+  type Clock,
   type Signer,
   type UpstreamRecord,
   type VerificationResult,
@@ -31,11 +34,19 @@ export interface SignedTestRequest {
   readonly body: Uint8Array;
 }
 
-/** Options of {@linkcode TestKiosk.batch}. */
-export interface BatchOptions {
-  readonly gzip?: boolean;
+/** What a test may fix in a request's signature instead of the kiosk's defaults. */
+export interface SigningOptions {
   /** Signs the request with this signer instead of the kiosk's own. */
   readonly signer?: Signer;
+  /** The `X-Kiosk-Timestamp` to send; defaults to the kiosk clock's now. */
+  readonly timestamp?: string;
+  /** The `X-Kiosk-Nonce` to send; defaults to 16 fresh random bytes. */
+  readonly nonce?: string;
+}
+
+/** Options of {@linkcode TestKiosk.batch}. */
+export interface BatchOptions extends SigningOptions {
+  readonly gzip?: boolean;
   /** Sends to this kiosk's path (and names it in the body) instead of the kiosk's own. */
   readonly asKioskId?: string;
   /** Replaces the JSON text of the batch (after it was built). */
@@ -86,19 +97,22 @@ export class TestKiosk {
   readonly kioskId: string;
   readonly epoch: number;
   readonly signer: Signer;
+  /** The clock request timestamps are read from. */
+  readonly clock: Clock;
   readonly bootId = crypto.randomUUID();
   #nextSeq = 1;
   #prevHash = GENESIS_HASH;
 
-  private constructor(kioskId: string, epoch: number, signer: Signer) {
+  private constructor(kioskId: string, epoch: number, signer: Signer, clock: Clock) {
     this.kioskId = kioskId;
     this.epoch = epoch;
     this.signer = signer;
+    this.clock = clock;
   }
 
-  /** A kiosk with a fresh in-memory key. */
-  static async create(kioskId: string, options: { epoch?: number; signer?: Signer } = {}): Promise<TestKiosk> {
-    return new TestKiosk(kioskId, options.epoch ?? 1, options.signer ?? (await generateSigner()));
+  /** A kiosk with a fresh in-memory key; its requests are stamped by `clock` (the system clock unless given, e.g. a test central's). */
+  static async create(kioskId: string, options: { epoch?: number; signer?: Signer; clock?: Clock } = {}): Promise<TestKiosk> {
+    return new TestKiosk(kioskId, options.epoch ?? 1, options.signer ?? (await generateSigner()), options.clock ?? systemClock);
   }
 
   /** The next record, signed and chained to the previous one. */
@@ -136,24 +150,30 @@ export class TestKiosk {
     const headers: Record<string, string> = { "Content-Type": "application/json" };
     if (options.gzip) headers["Content-Encoding"] = "gzip";
     const path = batchPath(kioskId);
-    await this.#sign(headers, "POST", path, batchIdempotencyKey(kioskId, this.epoch, first, last), body, options.signer ?? this.signer);
+    await this.#sign(headers, "POST", path, batchIdempotencyKey(kioskId, this.epoch, first, last), body, options);
     return { path, init: { method: "POST", headers, body: body.slice() }, body };
   }
 
   /** A signed sync pull from `cursor`. */
-  async sync(cursor: number, options: { signer?: Signer; asKioskId?: string } = {}): Promise<SignedTestRequest> {
+  async sync(cursor: number, options: SigningOptions & { asKioskId?: string } = {}): Promise<SignedTestRequest> {
     const path = `${syncPath(options.asKioskId ?? this.kioskId)}?cursor=${cursor}`;
     const headers: Record<string, string> = {};
     const body = new Uint8Array(0);
-    await this.#sign(headers, "GET", path, syncIdempotencyKey(cursor), body, options.signer ?? this.signer);
+    await this.#sign(headers, "GET", path, syncIdempotencyKey(cursor), body, options);
     return { path, init: { method: "GET", headers }, body };
   }
 
-  async #sign(headers: Record<string, string>, method: string, path: string, idempotencyKey: string, body: Uint8Array, signer: Signer): Promise<void> {
+  async #sign(headers: Record<string, string>, method: string, path: string, idempotencyKey: string, body: Uint8Array, options: SigningOptions): Promise<void> {
+    const signer = options.signer ?? this.signer;
     const contentSha256 = await sha256Hex(body);
-    headers[KIOSK_REQUEST_HEADERS.idempotencyKey] = idempotencyKey;
-    headers[KIOSK_REQUEST_HEADERS.keyId] = signer.keyId;
-    headers[KIOSK_REQUEST_HEADERS.contentSha256] = contentSha256;
-    headers[KIOSK_REQUEST_HEADERS.signature] = await signBase64Url(signer, requestSigningInput({ method, path, idempotencyKey, contentSha256, keyId: signer.keyId }));
+    const timestamp = options.timestamp ?? new Date(this.clock.now()).toISOString();
+    const nonce = options.nonce ?? toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+    const h = KIOSK_REQUEST_HEADERS;
+    headers[h.idempotencyKey] = idempotencyKey;
+    headers[h.keyId] = signer.keyId;
+    headers[h.contentSha256] = contentSha256;
+    headers[h.timestamp] = timestamp;
+    headers[h.nonce] = nonce;
+    headers[h.signature] = await signBase64Url(signer, requestSigningInput({ method, path, idempotencyKey, contentSha256, keyId: signer.keyId, timestamp, nonce }));
   }
 }

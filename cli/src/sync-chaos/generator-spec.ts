@@ -56,6 +56,8 @@ export interface GeneratorStatus {
   readonly failed: Readonly<Record<string, number>>;
   /** Pending records in the outbox. */
   readonly backlog: number;
+  /** Kiosk clock (with this run's offset) when central last acknowledged records, or null. */
+  readonly lastAckAtMs: number | null;
   readonly quarantined: number;
   readonly acceptingResults: boolean;
   /** True once the journal holds `target` lines. */

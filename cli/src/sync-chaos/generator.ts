@@ -104,6 +104,7 @@ async function main(specPath: string): Promise<void> {
       refused,
       failed,
       backlog: stats.backlog,
+      lastAckAtMs: stats.lastAckAtMs,
       quarantined: stats.quarantined,
       acceptingResults: storage.status().acceptingResults,
       done: spec.senderOnly || journaled >= spec.target,

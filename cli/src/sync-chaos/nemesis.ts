@@ -5,7 +5,7 @@
  * are still being saved); a full run then keeps injecting random kinds until
  * the kiosks have saved all their results.
  */
-import type { Logger, Prng } from "@kiosk/contracts";
+import { problemSchema, type Logger, type Prng } from "@kiosk/contracts";
 import { statSync } from "node:fs";
 import { ATTACKS, type Attack } from "./attacker.ts";
 import { PROXY_FAULTS, type ProxyFault } from "./chaos-proxy.ts";
@@ -182,6 +182,10 @@ export class Nemesis {
     if (!ok) await runner.restart({});
   }
 
+  /**
+   * Fired only when central acknowledged records while the kiosk clock was wrong (its ack time is on that
+   * clock): with the window enforced, the kiosk must correct its request times by central's refusal.
+   */
   async #clockStretch(offsetMs: number): Promise<boolean> {
     const theProxy = this.#deps.processes.proxy;
     const runner = this.#busyRunner();
@@ -189,7 +193,8 @@ export class Nemesis {
     await runner.ready();
     const before = runner.status()?.journaled ?? 0;
     const sent = theProxy.batches;
-    const ok = await waitFor(() => (runner.status()?.journaled ?? 0) > before && theProxy.batches > sent, this.#stretchMs() + 5000, 50);
+    const ackedOnWrongClock = (): boolean => Math.abs((runner.status()?.lastAckAtMs ?? 0) - (Date.now() + offsetMs)) < DAY_MS;
+    const ok = await waitFor(() => (runner.status()?.journaled ?? 0) > before && theProxy.batches > sent && ackedOnWrongClock(), this.#stretchMs() + 5000, 50);
     await runner.restart({});
     return ok;
   }
@@ -255,11 +260,13 @@ export class Nemesis {
         return;
       }
       case "replay": {
+        // A captured genuine batch sent again as it was: refused (its nonce was used, or its time has passed).
         const sample = theProxy.capturedBatch();
         if (!sample) return;
         const answer = await processes.sendDirect(sample).catch(() => ({ status: 0, text: "" }));
-        if (answer.status === 200) this.#fired(fault);
-        else log.warn("a replayed genuine batch was not answered 200", { status: answer.status });
+        const code = answer.status === 401 ? problemSchema.safeParse(JSON.parse(answer.text || "null")).data?.code : undefined;
+        if (code === "request-replayed" || code === "request-expired") this.#fired(fault);
+        else log.warn("a replayed genuine batch was not refused as replayed", { status: answer.status, code });
         return;
       }
       default:

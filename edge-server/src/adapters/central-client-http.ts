@@ -1,5 +1,6 @@
 import { HEARTBEAT_PATH, heartbeatAckSchema, KioskError, type Heartbeat, type HeartbeatAck } from "@kiosk/contracts";
 import type { CentralClient } from "../ports.ts";
+import { untrustedCentralError } from "./central-tls.ts";
 
 /**
  * Talks to central over HTTP with `fetch` (web standard: works on Bun and
@@ -39,6 +40,8 @@ export class HttpCentralClient implements CentralClient {
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (cause) {
+      const untrusted = untrustedCentralError(cause, target);
+      if (untrusted) throw untrusted;
       const reason = timeout.aborted ? `no answer within ${this.#timeoutMs} ms` : (cause as Error).message;
       throw new KioskError("central-unreachable", `Cannot reach central at "${target}": ${reason}`, { cause });
     }

@@ -1,5 +1,6 @@
 import { KioskError, readCappedStream } from "@kiosk/contracts";
 import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from "../outbox/upstream-client.ts";
+import { untrustedCentralError } from "./central-tls.ts";
 
 /** Options of {@linkcode FetchUpstreamClient}. */
 export interface FetchUpstreamClientOptions {
@@ -9,7 +10,7 @@ export interface FetchUpstreamClientOptions {
   readonly timeoutMs: number;
   /** Largest answer read, in bytes; larger answers are refused (default 16 MiB). */
   readonly maxResponseBytes?: number;
-  /** The fetch to use (tests); defaults to the global one. */
+  /** The fetch to use (`centralFetch` for HTTPS, tests); defaults to the global one. */
   readonly fetch?: typeof fetch;
 }
 
@@ -52,7 +53,7 @@ export class FetchUpstreamClient implements UpstreamClient {
         ...(request.body ? { body: request.body } : {}),
       });
     } catch (cause) {
-      throw unreachable(cause);
+      throw untrustedCentralError(cause, target) ?? unreachable(cause);
     }
     let text: string;
     try {

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { generateSigner, importVerifyKey, MAX_BATCH_BYTES, sha256Hex, type RecordStatus } from "@kiosk/contracts";
+import { generateSigner, importVerifyKey, KioskError, MAX_BATCH_BYTES, problemResponse, sha256Hex, type RecordStatus } from "@kiosk/contracts";
 import { FetchUpstreamClient } from "../adapters/upstream-client-fetch.ts";
 import { SqliteOutbox } from "../store/sqlite-outbox.ts";
 import { countingSealer, KIOSK_ID, openTestStore, sampleResult, type TestStore } from "../store/testing/store-fixtures.ts";
+import { CentralClock } from "./central-clock.ts";
 import type { OutboxRepository } from "./outbox-repository.ts";
 import { OutboxSender } from "./outbox-sender.ts";
-import { FakeCentral } from "./testing/fake-central.ts";
+import { FakeCentral, type ReceivedBatch } from "./testing/fake-central.ts";
 
 interface Setup {
   t: TestStore;
@@ -33,6 +34,7 @@ async function setup(options: { random?: () => number; withKey?: boolean; reposi
     repository: options.repository?.(t) ?? t.outbox,
     upstream: new FetchUpstreamClient({ url: central.url, timeoutMs: 10_000 }),
     signer: t.signer,
+    centralClock: new CentralClock(t.clock),
     central: options.withKey === false ? undefined : { keyId: receiptSigner.keyId, key: await importVerifyKey(receiptSigner.publicKey) },
     clock: t.clock,
     log: t.log,
@@ -408,5 +410,36 @@ describe("OutboxSender against a real HTTP central", () => {
     release();
     expect(await states(t, [1, 2])).toEqual(["pending", "pending"]);
     expect(t.clock.pendingCount).toBe(0);
+  });
+
+  test("a wrong kiosk clock: the expired refusal corrects the request times and the batch goes through at once, as a new request under the same Idempotency-Key", async () => {
+    const { t, central, sender, run } = await setup();
+    // Central's clock runs 300 days ahead of this kiosk's (a kiosk that lost its time).
+    const aheadMs = 300 * 86_400_000;
+    const window = 300_000;
+    central.respond = (batch) => {
+      const centralNow = t.clock.now() + aheadMs;
+      const requestTime = batch.headers.get("x-kiosk-timestamp") ?? "";
+      const skewMs = Date.parse(requestTime) - centralNow;
+      if (Math.abs(skewMs) <= window) return undefined;
+      const details = { centralTime: new Date(centralNow).toISOString(), requestTime, skewMs, windowMs: window };
+      return problemResponse(new KioskError("request-expired", "Request timestamp is outside the window", { details }));
+    };
+    await saveResults(t, 2);
+    await sender.start();
+    await run();
+    expect(central.batches).toHaveLength(2);
+    const [refused, retried] = central.batches as [ReceivedBatch, ReceivedBatch];
+    expect(retried.headers.get("idempotency-key")).toBe(refused.headers.get("idempotency-key"));
+    expect(retried.headers.get("x-kiosk-nonce")).not.toBe(refused.headers.get("x-kiosk-nonce"));
+    expect(Date.parse(retried.headers.get("x-kiosk-timestamp")!)).toBe(t.clock.now() + aheadMs);
+    expect(retried.signatureValid).toBe(true);
+    expect(await states(t, [1, 2])).toEqual(["acked", "acked"]);
+    expect(sender.state).toMatchObject({ lastError: null, consecutiveFailures: 0 });
+    // The correction holds: the next batch is taken the first time.
+    await saveResults(t, 1);
+    await run();
+    expect(central.batches).toHaveLength(3);
+    expect(await states(t, [3])).toEqual(["acked"]);
   });
 });

@@ -15,13 +15,14 @@ import {
   type UpstreamRecord,
 } from "@kiosk/contracts";
 import { retryAfterMs, type BackoffPolicy } from "./backoff.ts";
+import type { CentralClock } from "./central-clock.ts";
 import type { CentralKey } from "./central-key.ts";
 import { encodeBatch } from "./encode-batch.ts";
 import { gzip } from "./gzip.ts";
 import type { OutboxRepository, PendingBatch, QueuePosition } from "./outbox-repository.ts";
 import { checkBatchResponse, planSettlement } from "./receipt-check.ts";
 import { RetryLoop, type PassResult, type RetryLoopState } from "./retry-loop.ts";
-import { signedRequestHeaders } from "./signed-request.ts";
+import { SignedUpstream } from "./signed-upstream.ts";
 import type { UpstreamClient, UpstreamResponse } from "./upstream-client.ts";
 
 /** Dependencies and settings of {@linkcode OutboxSender}. */
@@ -30,6 +31,8 @@ export interface OutboxSenderDeps {
   readonly upstream: UpstreamClient;
   /** The kiosk's key; it signs each request. */
   readonly signer: Signer;
+  /** Central's clock as the kiosk estimates it, for request timestamps; shared with sync-down. */
+  readonly centralClock: CentralClock;
   /** Central's receipt key. Without it nothing is sent, since no receipt could be verified. */
   readonly central: CentralKey | undefined;
   readonly clock: Clock;
@@ -48,7 +51,7 @@ export interface OutboxSenderDeps {
 /** What the sender knows about delivery, for the health report. */
 export type OutboxSenderState = RetryLoopState;
 
-/** A batch read from the outbox and made into a signed, compressed request, not yet sent. */
+/** A batch read from the outbox and made into a compressed request, not yet signed or sent. */
 interface PreparedBatch {
   readonly pending: PendingBatch;
   /** The records the body holds: a prefix of `pending.records`. */
@@ -58,6 +61,8 @@ interface PreparedBatch {
   /** The record limit it was read with. */
   readonly limit: number;
   readonly path: string;
+  readonly idempotencyKey: string;
+  /** Headers other than the signature's, which is made for each attempt. */
   readonly headers: Record<string, string>;
   readonly body: Uint8Array;
   /** SHA-256 (hex) of `body`, which central's receipt must name. */
@@ -86,7 +91,9 @@ const REFUSED_BATCH_STATUSES = new Set([400, 413, 422]);
  *
  * - One batch in flight; the oldest pending records of one (kiosk, epoch)
  *   first, at most `maxRecords` records or `maxBytes` of JSON, gzip-compressed,
- *   with an `Idempotency-Key` and the kiosk's request signature.
+ *   with an `Idempotency-Key` and the kiosk's request signature, made afresh
+ *   for every attempt (timestamp on {@linkcode CentralClock}, new nonce); a
+ *   refusal as expired corrects that clock and is retried at once.
  * - While a batch is in flight, the next one is read, encoded, compressed
  *   and signed, but sent only after this receipt is verified and settled,
  *   and only if it still heads the queue then (otherwise it is read again).
@@ -110,11 +117,13 @@ export class OutboxSender implements Service {
   readonly name = "outbox-sender";
   readonly #deps: OutboxSenderDeps;
   readonly #loop: RetryLoop;
+  readonly #requests: SignedUpstream;
   #prepared: Promise<PreparedBatch | undefined> | undefined;
   #suspects: Suspects | undefined;
 
   constructor(deps: OutboxSenderDeps) {
     this.#deps = deps;
+    this.#requests = new SignedUpstream({ upstream: deps.upstream, signer: deps.signer, centralClock: deps.centralClock, log: deps.log });
     this.#loop = new RetryLoop({
       pass: (signal) => this.#sendOne(signal),
       clock: deps.clock,
@@ -166,11 +175,11 @@ export class OutboxSender implements Service {
   }
 
   async #sendOne(signal: AbortSignal): Promise<PassResult> {
-    const { upstream, log } = this.#deps;
+    const { log } = this.#deps;
     this.#recountSuspects();
     const batch = (await this.#takePrepared()) ?? (await this.#prepare(this.#limit()));
     if (!batch) return { kind: "idle" };
-    const { pending, records, first, last, path, headers, body, batchDigest } = batch;
+    const { pending, records, first, last, path, idempotencyKey, headers, body, batchDigest } = batch;
     for (const seq of pending.unreadable) {
       if (seq >= first && seq <= last) {
         log.error("integrity alarm: a saved record's body cannot be decrypted; sending its signed header so central settles it", {
@@ -186,7 +195,7 @@ export class OutboxSender implements Service {
     let next: Promise<PreparedBatch | undefined> | undefined;
     let settled = false;
     try {
-      const sending = upstream.send({ method: "POST", path, headers, body }, signal);
+      const sending = this.#requests.send({ method: "POST", path, idempotencyKey, headers, body }, signal);
       if (!this.#suspects) next = this.#prepare(this.#limit(), { kioskId: pending.kioskId, epoch: pending.epoch, seq: last }).catch(() => undefined);
       const outcome = await this.#settle(batch, await sending);
       settled = next !== undefined && outcome.kind === "progress" && !this.#suspects;
@@ -230,9 +239,9 @@ export class OutboxSender implements Service {
     return same ? prepared : undefined;
   }
 
-  // Reads the next batch (after `after`, when given) and builds its signed, compressed request.
+  // Reads the next batch (after `after`, when given) and builds its compressed request (signed when sent).
   async #prepare(limit: number, after?: QueuePosition): Promise<PreparedBatch | undefined> {
-    const { repository, signer } = this.#deps;
+    const { repository } = this.#deps;
     const pending = await repository.nextBatch(limit, this.#deps.maxBytes, after);
     if (!pending) return undefined;
     const { bytes, records } = encodeBatch(pending, this.#deps.maxBytes);
@@ -242,13 +251,8 @@ export class OutboxSender implements Service {
     const batchDigest = await sha256Hex(body);
     const path = batchPath(pending.kioskId);
     const idempotencyKey = batchIdempotencyKey(pending.kioskId, pending.epoch, first, last);
-    const headers = {
-      "Content-Type": "application/json",
-      "Content-Encoding": "gzip",
-      Accept: "application/json",
-      ...(await signedRequestHeaders(signer, { method: "POST", path, idempotencyKey, body })),
-    };
-    return { pending, records, first, last, limit, path, headers, body, batchDigest };
+    const headers = { "Content-Type": "application/json", "Content-Encoding": "gzip", Accept: "application/json" };
+    return { pending, records, first, last, limit, path, idempotencyKey, headers, body, batchDigest };
   }
 
   // Checks central's answer to `batch` and settles its records.

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { FetchUpstreamClient } from "../adapters/upstream-client-fetch.ts";
 import { importCentralKey } from "../outbox/central-key.ts";
 import type { OutboxRepository } from "../outbox/outbox-repository.ts";
+import { CentralClock } from "../outbox/central-clock.ts";
 import { OutboxSender } from "../outbox/outbox-sender.ts";
 import { createAesGcmSealer } from "./data-sealer.ts";
 import { openDatabase } from "./db.ts";
@@ -106,6 +107,7 @@ export async function benchDrain(options: DrainBenchOptions): Promise<DrainBench
       repository,
       upstream: new FetchUpstreamClient({ url: options.centralUrl, timeoutMs: 60_000 }),
       signer,
+      centralClock: new CentralClock(systemClock),
       central: await importCentralKey(options.centralPublicKey, options.centralKeyId),
       clock: systemClock,
       log: silentLogger,

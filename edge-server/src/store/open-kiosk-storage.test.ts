@@ -4,6 +4,7 @@ import { captureLogger, FakeClock } from "@kiosk/contracts/testing";
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { loadOrCreateSigningKey } from "@kiosk/runtime";
+import { makeTestCertificates } from "@kiosk/runtime/testing";
 import { FakeCentral } from "../outbox/testing/fake-central.ts";
 import { syncConfigSchema, type SyncConfig } from "../sync-config.ts";
 import { openKioskStorage, type KioskStorage } from "./open-kiosk-storage.ts";
@@ -100,6 +101,57 @@ describe("openKioskStorage", () => {
     // The refused open closed its connection: the file opens again.
     const again = await open(sync);
     expect(again.storage.store.identity().kioskId).toBe("hall-7-k1");
+  });
+
+  test("over HTTPS the kiosk delivers only to a central whose certificate verifies with central.caFile; another CA is central-untrusted", async () => {
+    const certs = makeTestCertificates();
+    cleanup.push(() => certs.remove());
+    const { dir, remove } = tempDir();
+    cleanup.push(remove);
+    const receiptSigner = await generateSigner();
+    const sync = syncConfig(dir, receiptSigner);
+    const kioskKey = await loadOrCreateSigningKey(sync.signingKeyFile);
+    const central = await FakeCentral.start({ receiptSigner, kioskPublicKey: kioskKey.publicKey, tls: { cert: certs.cert, key: certs.key } });
+    cleanup.push(() => central.stop());
+    expect(central.url).toStartWith("https://127.0.0.1:");
+    const clock = new FakeClock(Date.parse("2026-03-01T08:00:00.000Z"));
+    const { log } = captureLogger("debug");
+    const run = async (caFile: string) => {
+      const storage = await openKioskStorage({ kioskId: "hall-7-k1", central: { url: central.url, caFile }, sync }, { clock, log, random: () => 0.5 });
+      await startAll(storage.services, log);
+      await clock.advance(0);
+      await storage.sender.whenIdle();
+      const status = storage.status();
+      await stopAll(storage.services, log);
+      return status;
+    };
+    // An unrelated CA: the TLS handshake fails, nothing reaches central, and the reason is typed.
+    const first = await openKioskStorage({ kioskId: "hall-7-k1", central: { url: central.url, caFile: certs.otherCaFile }, sync }, { clock, log });
+    await first.store.saveResult(sampleResult());
+    await stopAll(first.services, log);
+    const refused = await run(certs.otherCaFile);
+    expect(central.batches).toHaveLength(0);
+    expect(refused.outbox).toMatchObject({ backlog: 1, lastError: { code: "central-untrusted" } });
+    expect(refused.outbox.lastError?.message).toContain("does not verify with central.caFile");
+    // The right CA: the batch goes over HTTPS and central's receipt acknowledges it.
+    const delivered = await run(certs.caFile);
+    expect(central.batches).toHaveLength(1);
+    expect(central.batches[0]?.signatureValid).toBe(true);
+    expect(delivered.outbox).toMatchObject({ backlog: 0, lastError: null, lastAckAt: "2026-03-01T08:00:00.000Z" });
+  });
+
+  test("an unreadable central.caFile is config-invalid", async () => {
+    const { dir, remove } = tempDir();
+    cleanup.push(remove);
+    const error = await openKioskStorage(
+      { kioskId: "hall-7-k1", central: { url: "https://127.0.0.1:9", caFile: join(dir, "missing.pem") }, sync: syncConfig(dir) },
+      { clock: new FakeClock(0), log: captureLogger().log },
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isKioskError(error, "config-invalid")).toBe(true);
+    expect((error as Error).message).toContain("central.caFile");
   });
 
   test("refuses new results when storage is above the hard watermark, with the reason in the status", async () => {

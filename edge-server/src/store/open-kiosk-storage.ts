@@ -12,7 +12,9 @@ import {
   type SyncDownHealth,
 } from "@kiosk/contracts";
 import { loadOrCreateDataKey, loadOrCreateSigningKey } from "@kiosk/runtime";
+import { centralFetch } from "../adapters/central-tls.ts";
 import { FetchUpstreamClient } from "../adapters/upstream-client-fetch.ts";
+import { CentralClock } from "../outbox/central-clock.ts";
 import { importCentralKey, type CentralKey } from "../outbox/central-key.ts";
 import { OutboxSender } from "../outbox/outbox-sender.ts";
 import type { SyncConfig } from "../sync-config.ts";
@@ -28,7 +30,8 @@ import { StoreMaintenance } from "./store-maintenance.ts";
 /** The parts of the edge config the kiosk storage reads (the edge config itself fits, once `sync` is mounted). */
 export interface KioskStorageConfig {
   readonly kioskId: string;
-  readonly central: { readonly url: string };
+  /** Central's URL, and the CA file its HTTPS certificate must verify with (`central.caFile`). */
+  readonly central: { readonly url: string; readonly caFile?: string | undefined };
   readonly sync: SyncConfig;
 }
 
@@ -40,7 +43,7 @@ export interface KioskStorageDeps {
   readonly random?: () => number;
   /** Id (UUID) of this run of the edge server; defaults to a fresh random one. */
   readonly bootId?: string;
-  /** The fetch to reach central with; defaults to the global one. */
+  /** The fetch to reach central with (under `central.caFile`'s trust); defaults to the global one. */
   readonly fetch?: typeof fetch;
   /** Disk measurement; defaults to the database files and their filesystem. */
   readonly diskProbe?: DiskProbe;
@@ -79,7 +82,7 @@ export interface KioskStorage {
  * files, opens and migrates the database, and builds the services. Starts
  * nothing; start `services` with `startAll`.
  *
- * @throws {KioskError} `config-invalid` for a bad key file or central key, or
+ * @throws {KioskError} `config-invalid` for a bad key file, central key or CA file, or
  *   a database of another kiosk; `store-failed` for a damaged database.
  */
 export async function openKioskStorage(config: KioskStorageConfig, deps: KioskStorageDeps): Promise<KioskStorage> {
@@ -87,6 +90,7 @@ export async function openKioskStorage(config: KioskStorageConfig, deps: KioskSt
   const sync = config.sync;
   let central: CentralKey | undefined;
   if (sync.centralPublicKey !== undefined) central = await importCentralKey(sync.centralPublicKey, sync.centralKeyId);
+  const toCentral = centralFetch(config.central.caFile, deps.fetch);
   const signer = await loadOrCreateSigningKey(sync.signingKeyFile);
   const sealer = await createAesGcmSealer(await loadOrCreateDataKey(sync.dataKeyFile));
 
@@ -109,16 +113,15 @@ export async function openKioskStorage(config: KioskStorageConfig, deps: KioskSt
     throw error;
   }
   const outbox = new SqliteOutbox(db, sealer, log.child("outbox"));
-  const upstream = new FetchUpstreamClient({
-    url: config.central.url,
-    timeoutMs: sync.batch.requestTimeoutMs,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-  });
+  const upstream = new FetchUpstreamClient({ url: config.central.url, timeoutMs: sync.batch.requestTimeoutMs, fetch: toCentral });
   const random = deps.random ?? Math.random;
+  // One reading of central's clock for both clients: a correction either one learns holds for the other.
+  const centralClock = new CentralClock(clock);
   const sender = new OutboxSender({
     repository: outbox,
     upstream,
     signer,
+    centralClock,
     central,
     clock,
     log: log.child("outbox"),
@@ -134,6 +137,7 @@ export async function openKioskStorage(config: KioskStorageConfig, deps: KioskSt
     cache: new SqliteSyncCache(db, sealer),
     upstream,
     signer,
+    centralClock,
     central,
     clock,
     log: log.child("sync-down"),

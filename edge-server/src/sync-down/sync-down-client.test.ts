@@ -4,6 +4,8 @@ import {
   generateSigner,
   importVerifyKey,
   KIOSK_REQUEST_HEADERS,
+  KioskError,
+  problemResponse,
   requestSigningInput,
   sha256Hex,
   signBase64Url,
@@ -16,6 +18,7 @@ import {
 } from "@kiosk/contracts";
 import { FetchUpstreamClient } from "../adapters/upstream-client-fetch.ts";
 import { openTestStore, type TestStore } from "../store/testing/store-fixtures.ts";
+import { CentralClock } from "../outbox/central-clock.ts";
 import { SyncDownClient } from "./sync-down-client.ts";
 
 const KIOSK = "hall-7-k1";
@@ -33,6 +36,9 @@ class SyncCentral {
   /** Changes the signed answer before it is sent. */
   tamper: ((reply: SyncResponse) => Promise<SyncResponse> | SyncResponse) | undefined;
   badRequestSignatures = 0;
+  /** Central's clock; when set, requests stamped more than 5 minutes from it are refused as expired. */
+  nowMs: number | undefined;
+  expiredRefusals = 0;
   server: ReturnType<typeof Bun.serve> | undefined;
 
   constructor(
@@ -55,7 +61,16 @@ class SyncCentral {
       idempotencyKey: req.headers.get(h.idempotencyKey) ?? "",
       contentSha256: req.headers.get(h.contentSha256) ?? "",
       keyId: req.headers.get(h.keyId) ?? "",
+      timestamp: req.headers.get(h.timestamp) ?? "",
+      nonce: req.headers.get(h.nonce) ?? "",
     });
+    const skewMs = Date.parse(req.headers.get(h.timestamp) ?? "") - (this.nowMs ?? Number.NaN);
+    if (Math.abs(skewMs) > 300_000) {
+      this.expiredRefusals += 1;
+      const centralTime = new Date(this.nowMs as number).toISOString();
+      const details = { centralTime, requestTime: req.headers.get(h.timestamp), skewMs, windowMs: 300_000 };
+      return problemResponse(new KioskError("request-expired", "Request timestamp is outside the window", { details }));
+    }
     const ok =
       req.headers.get(h.idempotencyKey) === `sync:${cursor}` &&
       req.headers.get(h.contentSha256) === (await sha256Hex(new Uint8Array(0))) &&
@@ -111,7 +126,7 @@ afterEach(async () => {
   current = undefined;
 });
 
-async function setup(options: { t?: TestStore; central?: SyncCentral } = {}): Promise<Setup> {
+async function setup(options: { t?: TestStore; central?: SyncCentral; centralClock?: CentralClock } = {}): Promise<Setup> {
   const t = options.t ?? (await openTestStore({ kioskId: KIOSK }));
   const central = options.central ?? new SyncCentral(await generateSigner(), await importVerifyKey(t.signer.publicKey));
   const url = central.server ? `http://127.0.0.1:${central.server.port}` : central.start();
@@ -120,6 +135,7 @@ async function setup(options: { t?: TestStore; central?: SyncCentral } = {}): Pr
     cache: t.cache,
     upstream: new FetchUpstreamClient({ url, timeoutMs: 10_000 }),
     signer: t.signer,
+    centralClock: options.centralClock ?? new CentralClock(t.clock),
     central: { keyId: central.signer.keyId, key: await importVerifyKey(central.signer.publicKey) },
     clock: t.clock,
     log: t.log,
@@ -267,6 +283,24 @@ describe("SyncDownClient against a real HTTP central", () => {
       const { rmSync } = await import("node:fs");
       rmSync(dir!, { recursive: true, force: true });
     }
+  });
+
+  test("a kiosk clock a year ahead: the refusal corrects the request times and the pull completes at once", async () => {
+    const t = await openTestStore({ kioskId: KIOSK });
+    const centralClock = new CentralClock(t.clock);
+    const { central, client, run } = await setup({ t, centralClock });
+    seed(central);
+    central.nowMs = t.clock.now() - 365 * 86_400_000;
+    await client.start();
+    await run();
+    // One refusal, then every page of the same pass: no back-off, no error left.
+    expect(central.expiredRefusals).toBe(1);
+    expect(central.cursors).toEqual([0, 2, 4]);
+    expect(client.health()).toMatchObject({ cursor: 5, lastError: null });
+    expect(centralClock.offsetMs).toBe(-365 * 86_400_000);
+    expect(t.records.some((r) => r.level === "warn" && r.msg.includes("outside its clock window"))).toBe(true);
+    // The kiosk's own clock is untouched: the cache's age is still on it.
+    expect(client.health().lastCompleteAt).toBe("2026-03-01T08:00:00.000Z");
   });
 
   test("a kiosk moved to another hall rebuilds its cache from cursor 0", async () => {

@@ -19,9 +19,10 @@ import {
   type SyncPayload,
 } from "@kiosk/contracts";
 import { retryAfterMs, type BackoffPolicy } from "../outbox/backoff.ts";
+import type { CentralClock } from "../outbox/central-clock.ts";
 import type { CentralKey } from "../outbox/central-key.ts";
-import { signedRequestHeaders } from "../outbox/signed-request.ts";
 import { RetryLoop, type PassResult } from "../outbox/retry-loop.ts";
+import { SignedUpstream } from "../outbox/signed-upstream.ts";
 import type { UpstreamClient } from "../outbox/upstream-client.ts";
 import type { BlocklistEntry, SyncCache } from "./sync-cache.ts";
 
@@ -32,6 +33,8 @@ export interface SyncDownClientDeps {
   readonly upstream: UpstreamClient;
   /** The kiosk's key; it signs each pull. */
   readonly signer: Signer;
+  /** Central's clock as the kiosk estimates it, for request timestamps; shared with the outbox sender. */
+  readonly centralClock: CentralClock;
   /** Central's key. Without it no page can be verified, so none is pulled (the cache still answers). */
   readonly central: CentralKey | undefined;
   readonly clock: Clock;
@@ -53,13 +56,12 @@ class PullError extends KioskError {
   }
 }
 
-const EMPTY = new Uint8Array(0);
-
 /**
  * Pulls `GET /api/v1/kiosks/{kioskId}/sync?cursor=N` at start, every
  * `pullIntervalMs` and on {@linkcode SyncDownClient.nudge}, following pages
  * until one is `complete`. Each request is signed like a batch (idempotency
- * key `sync:{cursor}`, digest of the empty body); each page is applied only
+ * key `sync:{cursor}`, digest of the empty body, timestamp and nonce, with
+ * the clock correction shared with the outbox sender); each page is applied only
  * after central's signature over the exact payload text verifies and the
  * page continues from the kiosk's cursor. A failed pull is retried with
  * back-off; the cached data keeps answering meanwhile.
@@ -68,9 +70,11 @@ export class SyncDownClient implements Service {
   readonly name = "sync-down";
   readonly #deps: SyncDownClientDeps;
   readonly #loop: RetryLoop;
+  readonly #requests: SignedUpstream;
 
   constructor(deps: SyncDownClientDeps) {
     this.#deps = deps;
+    this.#requests = new SignedUpstream({ upstream: deps.upstream, signer: deps.signer, centralClock: deps.centralClock, log: deps.log });
     this.#loop = new RetryLoop({
       pass: (signal) => this.#pull(signal),
       clock: deps.clock,
@@ -178,14 +182,10 @@ export class SyncDownClient implements Service {
   }
 
   async #fetchPage(cursor: number, signal: AbortSignal): Promise<SyncPayload> {
-    const { upstream, signer, kioskId, clock } = this.#deps;
+    const { kioskId, clock } = this.#deps;
     const central = this.#deps.central as CentralKey;
     const path = `${syncPath(kioskId)}?cursor=${cursor}`;
-    const headers = {
-      Accept: "application/json",
-      ...(await signedRequestHeaders(signer, { method: "GET", path, idempotencyKey: `sync:${cursor}`, body: EMPTY })),
-    };
-    const response = await upstream.send({ method: "GET", path, headers }, signal);
+    const response = await this.#requests.send({ method: "GET", path, idempotencyKey: `sync:${cursor}`, headers: { Accept: "application/json" } }, signal);
     const { status } = response;
     if (status === 408 || status === 429 || status >= 500) {
       throw new PullError("central-unreachable", `Central answered ${status} to a sync pull: try again later`, retryAfterMs(response.retryAfter, clock.now()));

@@ -44,6 +44,8 @@ export interface FakeCentralOptions {
   readonly receiptSigner: Signer;
   /** The kiosk's public key, to check request signatures. */
   readonly kioskPublicKey: Uint8Array;
+  /** Certificate and key (PEM text): the endpoint speaks HTTPS only. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 /** A batch endpoint on 127.0.0.1. */
@@ -70,12 +72,13 @@ export class FakeCentral {
   static async start(options: FakeCentralOptions): Promise<FakeCentral> {
     const central = new FakeCentral(options);
     central.#kioskKey = await importVerifyKey(options.kioskPublicKey);
-    central.#server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => central.#handle(req) });
+    const tls = options.tls ? { tls: { cert: options.tls.cert, key: options.tls.key } } : {};
+    central.#server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => central.#handle(req), ...tls });
     return central;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.#server?.port}`;
+    return `${this.#options.tls ? "https" : "http"}://127.0.0.1:${this.#server?.port}`;
   }
 
   async stop(): Promise<void> {
@@ -140,6 +143,8 @@ export class FakeCentral {
         idempotencyKey: req.headers.get(h.idempotencyKey) ?? "",
         contentSha256: digest,
         keyId: req.headers.get(h.keyId) ?? "",
+        timestamp: req.headers.get(h.timestamp) ?? "",
+        nonce: req.headers.get(h.nonce) ?? "",
       });
       const signatureValid =
         req.headers.get(h.contentSha256) === digest &&
