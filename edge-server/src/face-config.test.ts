@@ -30,7 +30,7 @@ describe("faceConfigSchema", () => {
     expect(config.chip.attempts).toEqual(["padded"]);
     let error: unknown;
     try {
-      loadConfig(faceConfigSchema, "KIOSK_EDGE_FACE_", { env: { KIOSK_EDGE_FACE_MODEL: "arcface", KIOSK_EDGE_FACE_BEST_OF_FRAMES: "0" } });
+      loadConfig(faceConfigSchema, "KIOSK_EDGE_FACE_", { env: { KIOSK_EDGE_FACE_MODEL: "arcface", KIOSK_EDGE_FACE_MATCH_FRAMES: "0" } });
     } catch (e) {
       error = e;
     }
