@@ -5,20 +5,29 @@
  * `./kiosk face eval --scores FILE`, all files together, and prints one JSON
  * object: the raw FAR point, the identity-bootstrap spread of the threshold
  * and of TAR at it, the recommended threshold (bootstrap quantile, rounded
- * up), leave-identities-out folds, and TAR/FAR per file at the recommended
- * threshold. A person's identity is the folder holding their image
- * (`chip/<identity>/1.webp`). Exit 0 after a run, 2 for bad usage or input.
+ * up), leave-identities-out folds, and per file TAR/FAR at the recommended
+ * threshold and its own FAR point. `recommendedEveryList` is the
+ * recommended threshold, raised where needed to the step above each file's
+ * own FAR point: the pooled bootstrap margin, and the target FAR met on
+ * every list, not only on all lists pooled; `atEveryList` gives each file's
+ * TAR/FAR there. Session
+ * scores (`face eval --sessions K --scores`) are read the same way: their
+ * live column lists the session's K paths joined by ",". A person's identity
+ * is the folder holding their image (`chip/<identity>/1.webp`). Exit 0 after
+ * a run, 2 for bad usage or input.
  */
 import { calibrateThreshold, VerificationScores, type ScoredPair } from "@kiosk/edge-server";
 import { readFile } from "node:fs/promises";
-import { basename, dirname, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT, type CliIo } from "../io.ts";
+import { identityOf } from "./face-sessions.ts";
 import { round } from "./face-support.ts";
 import { wholeNumber } from "../flags.ts";
 
 /**
- * Parses a scores file (`chip<TAB>live<TAB>0|1<TAB>score` per line).
+ * Parses a scores file (`chip<TAB>live<TAB>0|1<TAB>score` per line; for a
+ * session, `live` is its live paths, all of one identity, joined by ",").
  *
  * @throws {SyntaxError} naming the first bad line.
  */
@@ -31,7 +40,9 @@ export function parseScores(text: string): ScoredPair[] {
     if (!chip || !live || (label !== "0" && label !== "1") || score === undefined || Number.isNaN(value) || rest.length > 0) {
       throw new SyntaxError(`Invalid score line ${i + 1}: expected "chip<TAB>live<TAB>0|1<TAB>score"`);
     }
-    pairs.push({ score: value, same: label === "1", chipIdentity: basename(dirname(chip)), liveIdentity: basename(dirname(live)) });
+    const liveIdentities = new Set(live.split(",").map(identityOf));
+    if (liveIdentities.size !== 1) throw new SyntaxError(`Invalid score line ${i + 1}: the live paths of a session must be of one identity`);
+    pairs.push({ score: value, same: label === "1", chipIdentity: identityOf(chip), liveIdentity: [...liveIdentities][0] as string });
   });
   return pairs;
 }
@@ -90,9 +101,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.err(`${(error as Error).message}\n`);
     return EXIT.usage;
   }
-  const perList = lists.map(({ file, pairs }) => {
-    const scores = new VerificationScores(pairs.filter((p) => p.same).map((p) => p.score), pairs.filter((p) => !p.same).map((p) => p.score));
+  const listScores = lists.map(({ pairs }) => new VerificationScores(pairs.filter((p) => p.same).map((p) => p.score), pairs.filter((p) => !p.same).map((p) => p.score)));
+  const everyList = Math.max(report.recommended, ...listScores.map((scores) => (scores.impostor.length === 0 ? Number.NEGATIVE_INFINITY : Math.ceil(scores.thresholdForFar(options.targetFar) / options.step) * options.step)));
+  const perList = lists.map(({ file }, i) => {
+    const scores = listScores[i] as VerificationScores;
     const at = scores.ratesAt(report.recommended);
+    const atEvery = scores.ratesAt(everyList);
     const own = scores.tarAtFar(options.targetFar);
     return {
       file: basename(file),
@@ -101,6 +115,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       tarAtRecommended: round(at.tar, 4),
       farAtRecommended: round(at.far, 6),
       ownFarPoint: { threshold: round(own.threshold, 5), tar: round(own.tar, 4) },
+      atEveryList: { tar: round(atEvery.tar, 4), far: round(atEvery.far, 6) },
     };
   });
   const r5 = (x: number): number => round(x, 5);
@@ -117,6 +132,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       },
       recommended: r5(report.recommended),
       atRecommended: { tar: r4(report.atRecommended.tar), far: round(report.atRecommended.far, 6) },
+      recommendedEveryList: r5(everyList),
       folds: report.folds.map((f) => ({ threshold: r5(f.threshold), far: round(f.far, 6), tar: r4(f.tar), genuine: f.genuine, impostor: f.impostor })),
       perList,
     })}\n`,

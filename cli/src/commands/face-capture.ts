@@ -1,9 +1,9 @@
 /**
  * `./kiosk face capture --chip CHIP [--replay PATH | --device DEV] [--fps N]
  * [--liveness MODE] [--time-limit-ms N]`: runs one whole face capture as the
- * kiosk does (guidance, liveness challenge, best-of-N match against the chip
- * photo) on the configured camera or on a replay, so a technician can check
- * the camera and the engine together.
+ * kiosk does (guidance, liveness challenge, match of the K best frames
+ * against the chip photo) on the configured camera or on a replay, so a
+ * technician can check the camera and the engine together.
  *
  * Prints one JSON line per update (`{"type":"guidance","code"}`,
  * `{"type":"challenge","action","step","of"}`) and a last line with the

@@ -94,14 +94,14 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     words: ["face", "eval"],
-    args: "--pairs FILE [--root DIR] [--plot roc.svg] [--model NAME] [--workers N] [--scores FILE]",
-    summary: "measure face verification (TAR at FAR, EER, operating point) on a chip/live pairs list and print JSON",
+    args: "--pairs FILE [--root DIR] [--plot roc.svg] [--model NAME] [--workers N] [--scores FILE] [--embeddings FILE] [--sessions K [--seed N] [--rule RULE]]",
+    summary: "measure face verification (TAR at FAR, EER, operating point) on a chip/live pairs list, or on capture sessions of K live photos, and print JSON",
     load: () => import("./face-eval.ts"),
   },
   {
     words: ["face", "calibrate"],
     args: "--scores FILE [--scores FILE ...] [--far 1e-3] [--rounds N] [--quantile Q] [--folds N]",
-    summary: "choose an operating threshold from face eval scores (identity bootstrap, leave-identities-out check) and print JSON",
+    summary: "choose an operating threshold from face eval pair or session scores (identity bootstrap, leave-identities-out check, every list) and print JSON",
     load: () => import("./face-calibrate.ts"),
   },
   {
@@ -113,7 +113,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     words: ["face", "capture"],
     args: "--chip CHIP [--replay PATH | --device DEV] [--fps N] [--liveness passive|active|both] [--time-limit-ms N]",
-    summary: "run one whole face capture (guidance, liveness challenge, best-of-N match with the chip photo) on the camera or a replay; JSON lines",
+    summary: "run one whole face capture (guidance, liveness challenge, match of the best K frames with the chip photo) on the camera or a replay; JSON lines",
     load: () => import("./face-capture.ts"),
   },
   {

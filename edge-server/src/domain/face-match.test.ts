@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { bestOfN, calibrationMismatch, compareEmbeddings, cosineSimilarity, decideMatch, fuseScores, l2Normalize } from "./face-match.ts";
+import { calibrationMismatch, compareEmbeddings, cosineSimilarity, decideMatch, fuseScores, l2Normalize, ruleSimilarity, templateEmbedding, type EmbeddingModel } from "./face-match.ts";
 
 describe("l2Normalize", () => {
   test("scales a 3-4-0 vector to unit length", () => {
@@ -56,16 +56,49 @@ describe("decideMatch", () => {
   });
 });
 
-describe("bestOfN", () => {
-  test("picks the highest finite score and its index", () => {
-    expect(bestOfN([0.2, 0.9, 0.5])).toEqual({ index: 1, similarity: 0.9 });
-    expect(bestOfN([Number.NEGATIVE_INFINITY, 0.1])).toEqual({ index: 1, similarity: 0.1 });
-    expect(bestOfN([0.4, 0.4])).toEqual({ index: 0, similarity: 0.4 });
+describe("templateEmbedding", () => {
+  const plain: EmbeddingModel = { model: "m", dims: 2 };
+
+  test("is the normalised mean of the normalised embeddings, so a long vector weighs no more than a short one", () => {
+    // [10, 0] and [0, 1] normalise to the axes; their mean points at 45°.
+    const template = templateEmbedding(plain, [new Float32Array([10, 0]), new Float32Array([0, 1])]);
+    expect(template[0]).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(template[1]).toBeCloseTo(Math.SQRT1_2, 6);
   });
 
-  test("gives nothing when no frame had a face", () => {
-    expect(bestOfN([])).toBeUndefined();
-    expect(bestOfN([Number.NEGATIVE_INFINITY, Number.NaN])).toBeUndefined();
+  test("normalises each part of a fused model on its own", () => {
+    const fused: EmbeddingModel = { model: "f", dims: 3, parts: [{ dims: 1, norm: { mean: 0, std: 1 }, weight: 1 }, { dims: 2, norm: { mean: 0, std: 1 }, weight: 1 }] };
+    expect(Array.from(templateEmbedding(fused, [new Float32Array([5, 3, 4])]))).toEqual([1, 0.6000000238418579, 0.800000011920929]);
+  });
+
+  test("refuses no embeddings, a wrong length and a mean of zero", () => {
+    expect(() => templateEmbedding(plain, [])).toThrow("no embeddings");
+    expect(() => templateEmbedding(plain, [new Float32Array(3)])).toThrow("got 3");
+    expect(() => templateEmbedding(plain, [new Float32Array([1, 0]), new Float32Array([-1, 0])])).toThrow("zero vector");
+  });
+});
+
+describe("ruleSimilarity", () => {
+  const model: EmbeddingModel = { model: "m", dims: 2 };
+  const chip = [1, 0];
+  const frames = [new Float32Array([1, 0]), new Float32Array([0, 1])];
+
+  test("best-of-k takes the highest frame's similarity", () => {
+    expect(ruleSimilarity(model, "best-of-k", chip, frames)).toBe(1);
+  });
+
+  test("template compares the chip with the frames' template", () => {
+    expect(ruleSimilarity(model, "template", chip, frames)).toBeCloseTo(Math.SQRT1_2, 6);
+  });
+
+  test("every frame given takes part", () => {
+    expect(ruleSimilarity(model, "best-of-k", chip, [new Float32Array([0, 1])])).toBe(0);
+    expect(ruleSimilarity(model, "template", chip, [new Float32Array([0, 1]), new Float32Array([0, 1]), new Float32Array([1, 0])])).toBeCloseTo(1 / Math.sqrt(5), 6);
+  });
+
+  test("no frame is never a match", () => {
+    expect(ruleSimilarity(model, "template", chip, [])).toBe(Number.NEGATIVE_INFINITY);
+    expect(ruleSimilarity(model, "best-of-k", chip, [])).toBe(Number.NEGATIVE_INFINITY);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Pure 1:1 face matching: normalising embeddings, comparing them, deciding
- * against a calibrated threshold, picking the best of several live frames,
- * and fusing the scores of two models. No tfjs here, so the decision logic is
+ * against a calibrated threshold, the rule that turns K live frames into one
+ * score, and fusing the scores of two models. No tfjs here, so the decision logic is
  * tested with fixed vectors (STYLE.md §1.14).
  */
 
@@ -108,24 +108,67 @@ export function decideMatch(similarity: number, threshold: number): MatchDecisio
 }
 
 /**
- * The best of N live-frame similarities against the same chip photo: the
- * highest finite score, with its index. Taking the maximum favours the
- * applicant's best frame; the threshold must therefore be calibrated with the
- * same N, or checked to hold for it.
- *
- * @returns `undefined` when no score is finite (no frame had a usable face).
+ * Ways of turning the K live frames of one capture into one similarity with
+ * the chip photo: `best-of-k`, the highest of the K frames' similarities, or
+ * `template`, the similarity of one template (the mean of the K L2-normalised
+ * embeddings, normalised again).
  */
-export function bestOfN(similarities: readonly number[]): { readonly index: number; readonly similarity: number } | undefined {
-  let index = -1;
-  let best = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < similarities.length; i++) {
-    const s = similarities[i] as number;
-    if (Number.isFinite(s) && s > best) {
-      best = s;
-      index = i;
+export const MATCH_RULES = ["best-of-k", "template"] as const;
+
+/** One of {@linkcode MATCH_RULES}. */
+export type MatchRule = (typeof MATCH_RULES)[number];
+
+/**
+ * The rule the capture decides by. The shipped threshold is calibrated for
+ * this rule with `face.matchFrames` frames (`adapters/face/CALIBRATION.md`);
+ * a threshold calibrated on single images is not valid for it.
+ */
+export const MATCH_RULE: MatchRule = "template";
+
+/**
+ * The template of several live embeddings of `model`: the mean of the
+ * L2-normalised embeddings, normalised again (for a fused model, part by
+ * part, as each part is compared on its own).
+ *
+ * @throws {RangeError} when there are no embeddings, one is not `model.dims`
+ *   long, or one (or the mean) is zero.
+ */
+export function templateEmbedding(model: EmbeddingModel, embeddings: readonly ArrayLike<number>[]): Float32Array {
+  if (embeddings.length === 0) throw new RangeError("Cannot build a template of no embeddings");
+  const parts = model.parts?.map((p) => p.dims) ?? [model.dims];
+  const sum = new Float32Array(model.dims);
+  for (const embedding of embeddings) {
+    if (embedding.length !== model.dims) throw new RangeError(`Expected ${model.dims}-d "${model.model}" embeddings, got ${embedding.length}`);
+    let offset = 0;
+    for (const dims of parts) {
+      const unit = l2Normalize(slice(embedding, offset, dims));
+      for (let i = 0; i < dims; i++) sum[offset + i] = (sum[offset + i] as number) + (unit[i] as number);
+      offset += dims;
     }
   }
-  return index < 0 ? undefined : { index, similarity: best };
+  let offset = 0;
+  for (const dims of parts) {
+    sum.set(l2Normalize(sum.subarray(offset, offset + dims)), offset);
+    offset += dims;
+  }
+  return sum;
+}
+
+/**
+ * The similarity of `chip` with the K live embeddings `frames` by `rule`:
+ * the highest single similarity for `best-of-k`, the similarity with their
+ * {@linkcode templateEmbedding} for `template`. Every frame given takes part:
+ * the caller chooses the K frames (by quality, never by similarity).
+ *
+ * @returns −∞ when `frames` is empty (no usable face: never a match).
+ * @throws {RangeError} as {@linkcode compareEmbeddings}.
+ */
+export function ruleSimilarity(model: EmbeddingModel, rule: MatchRule, chip: ArrayLike<number>, frames: readonly ArrayLike<number>[]): number {
+  if (frames.length === 0) return Number.NEGATIVE_INFINITY;
+  if (rule === "template") return compareEmbeddings(model, chip, templateEmbedding(model, frames));
+  let best = Number.NEGATIVE_INFINITY;
+  for (const frame of frames) best = Math.max(best, compareEmbeddings(model, chip, frame));
+  return best;
 }
 
 /**

@@ -1,23 +1,25 @@
 /**
  * One face capture: the applicant is guided into position, performs the
- * liveness challenge, and the best of several good frames is matched
- * against the chip photo. Every frame of the capture goes through the same
- * engine, gate and identity check, so the face that passes the challenge is
- * the face that is matched.
+ * liveness challenge, and the `face.matchFrames` good frames of best
+ * quality are matched against the chip photo by the calibrated rule
+ * (`MATCH_RULE`); no other frame takes part. Every frame of the capture goes
+ * through the same engine, gate and identity check, so the face that passes
+ * the challenge is the face that is matched.
  *
  * Embeddings live only inside one `run()` and are zeroed when it returns;
  * the outcome carries scores and reasons, never a descriptor.
  */
 import type { Clock } from "@kiosk/contracts";
-import { bestOfN, compareEmbeddings, cosineSimilarity, decideMatch, type MatchDecision } from "../domain/face-match.ts";
+import { cosineSimilarity, decideMatch, MATCH_RULE, ruleSimilarity, type MatchDecision } from "../domain/face-match.ts";
 import { LivenessChallenge, planChallenge, type ChallengeAction, type ChallengeStatus } from "../domain/liveness-challenge.ts";
 import { assessPassiveLiveness, decideLiveness, type LivenessDecision } from "../domain/liveness-decision.ts";
+import { frameQuality, MatchFrames } from "../domain/match-frames.ts";
 import { assessQuality, type GuidanceCode } from "../domain/quality-gate.ts";
 import type { FaceConfig } from "../face-config.ts";
 import type { FaceEngine, FrameAnalysis, LiveFrameSource, RgbImage } from "../ports.ts";
 
 /** The face settings a capture uses. */
-export type FaceCaptureSettings = Pick<FaceConfig, "quality" | "liveness" | "bestOfFrames" | "capture">;
+export type FaceCaptureSettings = Pick<FaceConfig, "quality" | "liveness" | "matchFrames" | "capture">;
 
 /** Guidance codes that do not interrupt a running challenge: the challenge itself asks for a turn or a blink. */
 const CHALLENGE_TOLERATED: ReadonlySet<GuidanceCode> = new Set(["face-the-camera", "eyes-closed"]);
@@ -108,7 +110,7 @@ export class FaceCapture {
   }
 }
 
-/** The state of one capture: positioning, challenge, best frames. */
+/** The state of one capture: positioning, challenge, the frames to match. */
 class CaptureSession {
   readonly #deps: FaceCaptureDeps;
   readonly #chip: Float32Array;
@@ -120,14 +122,14 @@ class CaptureSession {
   #challengeStep = -1;
   #lastEmbedAtMs = Number.NEGATIVE_INFINITY;
   #reference: Float32Array | undefined;
-  readonly #embeddings: Float32Array[] = [];
-  readonly #similarities: number[] = [];
+  readonly #matchFrames: MatchFrames<Float32Array>;
   readonly #passive: { real: number; live: number }[] = [];
 
   constructor(deps: FaceCaptureDeps, chip: Float32Array, onUpdate: (update: CaptureUpdate) => void) {
     this.#deps = deps;
     this.#chip = chip;
     this.#onUpdate = onUpdate;
+    this.#matchFrames = new MatchFrames(deps.settings.matchFrames);
     const { liveness } = deps.settings;
     if (liveness.mode !== "passive") {
       this.#challenge = new LivenessChallenge(planChallenge(liveness.active.actions, liveness.active.allowedActions, deps.random), liveness.active);
@@ -184,12 +186,13 @@ class CaptureSession {
       if (status.state === "running") this.#announce(status.step, status.action);
     }
     if (usable) this.#passive.push(main.liveness);
-    if (embedding) {
-      this.#embeddings.push(embedding);
-      this.#similarities.push(compareEmbeddings(this.#deps.engine.model, this.#chip, embedding));
+    if (main && embedding) {
+      // Ranked by quality alone; a frame that drops out never meets the chip photo.
+      const dropped = this.#matchFrames.offer(embedding, frameQuality(main, settings.quality));
+      if (dropped !== this.#reference) dropped?.fill(0);
     }
     if (challenge && challenge.status.state !== "passed") return undefined;
-    if (this.#similarities.length < settings.bestOfFrames) return undefined;
+    if (!this.#matchFrames.full) return undefined;
     return this.#decide(challenge?.status);
   }
 
@@ -198,7 +201,7 @@ class CaptureSession {
   }
 
   wipe(): void {
-    for (const embedding of this.#embeddings) embedding.fill(0);
+    for (const embedding of this.#matchFrames.frames) embedding.fill(0);
     this.#reference?.fill(0);
   }
 
@@ -207,8 +210,9 @@ class CaptureSession {
     const passive = liveness.mode === "active" ? undefined : assessPassiveLiveness(this.#passive, liveness.passive);
     const decision = decideLiveness(liveness.mode, { ...(passive ? { passive } : {}), ...(challenge ? { challenge } : {}) });
     if (!decision.live) return this.#notLive(decision);
-    const best = bestOfN(this.#similarities);
-    const match = decideMatch(best?.similarity ?? Number.NEGATIVE_INFINITY, this.#deps.engine.threshold.value);
+    const { engine } = this.#deps;
+    const similarity = ruleSimilarity(engine.model, MATCH_RULE, this.#chip, this.#matchFrames.frames);
+    const match = decideMatch(similarity, engine.threshold.value);
     return { outcome: match.match ? "matched" : "not-matched", decision: match, frames: this.#frames };
   }
 
