@@ -42,6 +42,12 @@ export const ERROR_CODES = {
   "internal": { status: 500, retryable: false },
   /** The kiosk's local storage budget is exhausted: new results are refused (fail closed) until space returns. */
   "store-full": { status: 507, retryable: true },
+  /** The face engine did not answer a call within its deadline (`face.callTimeoutMs`); a stalled worker is replaced. */
+  "face-engine-timeout": { status: 503, retryable: true },
+  /** The face worker handling a call crashed or exited; it is replaced. */
+  "face-engine-crashed": { status: 503, retryable: true },
+  /** The caller aborted a face engine call (the capture ended or was cancelled). */
+  "face-engine-aborted": { status: 503, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 /** Union of every error code. */

@@ -40,6 +40,9 @@ const TITLES: Record<ErrorCode, string> = {
   "photo-undecodable": "Card photo cannot be decoded",
   "internal": "Internal error",
   "store-full": "Storage full",
+  "face-engine-timeout": "Face engine timed out",
+  "face-engine-crashed": "Face engine worker crashed",
+  "face-engine-aborted": "Face engine call aborted",
 };
 
 /**
