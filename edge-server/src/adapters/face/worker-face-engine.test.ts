@@ -297,7 +297,30 @@ describe("WorkerFaceEngine with a worker that hangs or dies", () => {
     }, FAULT_TEST_MS);
   }
 
-  test("replacements that keep failing to start are retried with doubling back-off, up to the cap", () => {
+  test("a replacement that misses its start deadline is retried after a doubling back-off, and the pool recovers", async () => {
+    const clock = new FakeClock();
+    const { startTimeoutMs } = defaultFaceConfig();
+    const engine = createFaceEngine(config({ workers: 1 }), log, { workerUrl: FAULTY_WORKER, clock });
+    await engine.start();
+    try {
+      expect(isKioskError(await engine.analyze(faultFrame("exit")).catch((e: unknown) => e), "face-engine-crashed")).toBe(true);
+      // The fake clock runs no worker messages, so each replacement is still loading when its start deadline passes.
+      for (const [attempt, backoffMs] of [[1, RESPAWN_BACKOFF.baseMs], [2, 2 * RESPAWN_BACKOFF.baseMs]] as const) {
+        await clock.advance(startTimeoutMs);
+        await clock.advance(backoffMs - 1);
+        expect(engine.health()).toMatchObject({ status: "degraded", workers: 0, restarts: attempt });
+        await clock.advance(1);
+        expect(engine.health()).toMatchObject({ status: "degraded", workers: 0, restarts: attempt + 1 });
+      }
+      await until(() => engine.runningWorkers === 1);
+      expect(engine.health()).toMatchObject({ status: "ok", workers: 1, restarts: 3 });
+      expect((await engine.analyze(copy(live))).main).toBeDefined();
+    } finally {
+      await engine.stop();
+    }
+  }, FAULT_TEST_MS);
+
+  test("the back-off doubles from its base up to its cap", () => {
     expect(respawnDelayMs(0)).toBe(0);
     expect([1, 2, 3, 4].map(respawnDelayMs)).toEqual([1, 2, 4, 8].map((k) => k * RESPAWN_BACKOFF.baseMs));
     expect(respawnDelayMs(1_000)).toBe(RESPAWN_BACKOFF.capMs);
