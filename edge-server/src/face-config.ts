@@ -117,7 +117,7 @@ export const faceConfigSchema = z.object({
     .default(5000)
     .meta({
       description:
-        "Time one face engine call (a frame or the chip photo) may take, queue wait included, in milliseconds; a worker that holds one request this long is terminated and replaced (bench face: frame 70–145 ms, chip 130–250 ms)",
+        "Time one face engine call (a frame or the chip photo) may take, queue wait included, in milliseconds; a worker that holds one request this long is terminated and replaced (bench face on 2 cores: 70–145 ms a frame, 130–250 ms an embedding, 755 ms under load)",
     }),
   chip: z.object({
     attempts: z
