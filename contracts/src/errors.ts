@@ -52,6 +52,12 @@ export const ERROR_CODES = {
   "request-replayed": { status: 401, retryable: false },
   /** Central's TLS certificate does not verify with the CA (or certificate) the kiosk trusts: a wrong certificate or a machine in the middle. */
   "central-untrusted": { status: 502, retryable: false },
+  /** The face engine did not answer a call within its deadline (`face.callTimeoutMs`); a stalled worker is replaced. */
+  "face-engine-timeout": { status: 503, retryable: true },
+  /** The face worker handling a call crashed or exited; it is replaced. */
+  "face-engine-crashed": { status: 503, retryable: true },
+  /** The caller aborted a face engine call (the capture ended or was cancelled). */
+  "face-engine-aborted": { status: 503, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 /** Union of every error code. */

@@ -67,14 +67,30 @@ export const syncDownHealthSchema = z.object({
 /** Health of the sync-down cache. */
 export type SyncDownHealth = z.infer<typeof syncDownHealthSchema>;
 
+/** States of the face engine's worker pool. */
+export const FACE_ENGINE_STATUSES = {
+  /** Every configured worker runs its models. */
+  ok: "ok",
+  /** Fewer workers run than configured (one crashed or stalled and its replacement is not up yet): frames wait longer. */
+  degraded: "degraded",
+} as const;
+
+/** One of {@linkcode FACE_ENGINE_STATUSES}. */
+export type FaceEngineStatus = (typeof FACE_ENGINE_STATUSES)[keyof typeof FACE_ENGINE_STATUSES];
+
 /** The face engine: which embeddings it makes, against which threshold, on how many workers. */
 export const faceEngineHealthSchema = z.object({
+  status: z.enum(Object.values(FACE_ENGINE_STATUSES) as [FaceEngineStatus, ...FaceEngineStatus[]]),
   /** Identity of the embedding model (the threshold is calibrated for it). */
   model: z.string(),
   /** Similarity at or above which a live face matches the chip photo. */
   threshold: z.number(),
-  /** Worker threads running the models. */
+  /** Worker threads running the models now. */
   workers: z.number().int().nonnegative(),
+  /** Worker threads the engine is configured to run. */
+  configuredWorkers: z.number().int().nonnegative(),
+  /** Workers started since start-up to replace one that crashed or stalled (failed attempts included). */
+  restarts: z.number().int().nonnegative(),
   /** Time the slowest worker took to load its models, in milliseconds. */
   loadMs: z.number().nonnegative(),
 });

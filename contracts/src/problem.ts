@@ -45,6 +45,9 @@ const TITLES: Record<ErrorCode, string> = {
   "request-expired": "Request expired",
   "request-replayed": "Request replayed",
   "central-untrusted": "Central not trusted",
+  "face-engine-timeout": "Face engine timed out",
+  "face-engine-crashed": "Face engine worker crashed",
+  "face-engine-aborted": "Face engine call aborted",
 };
 
 /**

@@ -118,6 +118,16 @@ const faceSettingsSchema = z.object({
     .max(600_000)
     .default(30_000)
     .meta({ description: "Time allowed for the workers to load their models at start, in milliseconds" }),
+  callTimeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(5000)
+    .meta({
+      description:
+        "Time one face engine call (a frame or the chip photo) may take, queue wait included, in milliseconds; a worker that holds one request this long is terminated and replaced (bench face on 2 cores: 70–145 ms a frame, 130–250 ms an embedding, 755 ms under load)",
+    }),
   chip: z.object({
     attempts: z
       .array(z.enum(CHIP_ATTEMPTS))

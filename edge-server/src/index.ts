@@ -12,7 +12,7 @@ export { syncConfigSchema, type SyncConfig } from "./sync-config.ts";
 export { CHIP_ATTEMPTS, DEFAULT_FACE_MODEL_ID, DEFAULT_FACE_THRESHOLD, FACE_MODELS, defaultFaceConfig, faceConfigSchema, type FaceConfig } from "./face-config.ts";
 export { calibrationMismatch, compareEmbeddings, cosineSimilarity, decideMatch, fuseScores, l2Normalize, MATCH_RULE, MATCH_RULES, ruleSimilarity, templateEmbedding, type CalibratedThreshold, type EmbeddingModel, type EmbeddingPart, type MatchDecision, type MatchRule, type ScoreNorm } from "./domain/face-match.ts";
 export { VerificationScores, nextUp, type EqualErrorRate, type RatesAtThreshold, type RocPoint, type TarAtFar } from "./domain/verification-metrics.ts";
-export type { ChipEmbedding, ChipPreparation, FaceBox, FaceEngine, FaceQuality, FaceSummary, FrameAnalysis, HeadPose, LivenessSignals, MainFace, RgbImage } from "./ports.ts";
+export type { ChipEmbedding, ChipPreparation, FaceBox, FaceCallOptions, FaceEngine, FaceQuality, FaceSummary, FrameAnalysis, HeadPose, LivenessSignals, MainFace, RgbImage } from "./ports.ts";
 export { createFaceEngine, faceEmbeddingModel, type FaceEngineOverrides } from "./adapters/face/create-face-engine.ts";
 export { WorkerFaceEngine, defaultModelPaths, defaultWorkerCount, type FaceModelPaths, type WorkerFaceEngineOptions } from "./adapters/face/worker-face-engine.ts";
 export { decodeImage, encodeJpeg, resizeCover } from "./adapters/face/image-decoder.ts";

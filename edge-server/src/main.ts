@@ -26,7 +26,7 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
   const storage = await openKioskStorage(config, { clock, log });
   const reader = createReader(config.devices, { clock, log: log.child("reader") });
   const camera = createCamera(config.devices, { clock, log: log.child("camera") });
-  const face = createFaceEngine(config.face, log.child("face"));
+  const face = createFaceEngine(config.face, log.child("face"), { clock });
   const core = composeEdge(config, {
     clock,
     log,
@@ -34,7 +34,7 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
     devices: hardwareStatus(reader, camera),
     storage,
     centralFetch: centralFetch(config.central.caFile),
-    face: () => ({ model: face.model.model, threshold: face.threshold.value, workers: face.runningWorkers, loadMs: Math.round(face.loadMs) }),
+    face: () => face.health(),
   });
   const server = new BunHttpServer({ host: config.http.host, port: config.http.port, fetch: core.app.fetch, log: log.child("http") });
   const services: Service[] = [...storage.services, reader, camera, face, server, core.heartbeat];

@@ -131,6 +131,15 @@ export type ChipEmbedding =
     }
   | { readonly ok: false; readonly reason: "no-face" };
 
+/** Options of every {@linkcode FaceEngine} call. */
+export interface FaceCallOptions {
+  /**
+   * Ends the call at once when it aborts: the call rejects with a
+   * `face-engine-aborted` KioskError and a late answer is dropped.
+   */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Face detection, quality measures and embeddings. Implementations load
  * models in `start()` and release them in `stop()`; every method may run
@@ -147,15 +156,20 @@ export interface FaceEngine extends Service {
    * face when `options.embed` is true (bystanders are never embedded).
    *
    * @throws {KioskError} `overloaded` when too many frames are queued,
-   *   `shutting-down` after `stop()`.
+   *   `shutting-down` after `stop()`, `face-engine-timeout` when no answer
+   *   comes within the engine's per-call deadline, `face-engine-crashed` when
+   *   the worker handling it died, `face-engine-aborted` when `options.signal`
+   *   aborts.
    */
-  analyze(frame: RgbImage, options?: { readonly embed?: boolean }): Promise<FrameAnalysis>;
+  analyze(frame: RgbImage, options?: FaceCallOptions & { readonly embed?: boolean }): Promise<FrameAnalysis>;
   /**
    * Embeds the face of a decoded ID-card chip photo (102×126), preparing the
    * tiny image as calibrated (padding, upscaling) when the face is not found
    * as-is.
+   *
+   * @throws {KioskError} as {@linkcode FaceEngine.analyze}.
    */
-  embedChip(photo: RgbImage): Promise<ChipEmbedding>;
+  embedChip(photo: RgbImage, options?: FaceCallOptions): Promise<ChipEmbedding>;
 }
 
 /** A decoded camera frame and when it was captured. */

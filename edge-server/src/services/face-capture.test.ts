@@ -17,7 +17,7 @@ import { decodeImage } from "../adapters/face/image-decoder.ts";
 import type { WorkerFaceEngine } from "../adapters/face/worker-face-engine.ts";
 import { seededRandom } from "@kiosk/contracts";
 import { defaultFaceConfig, type FaceConfig } from "../face-config.ts";
-import type { LiveFrame, LiveFrameSource, MainFace, RgbImage } from "../ports.ts";
+import type { FaceEngine, LiveFrame, LiveFrameSource, MainFace, RgbImage } from "../ports.ts";
 import { FaceCapture, type CaptureUpdate, type FaceCaptureSettings } from "./face-capture.ts";
 
 const log = createLogger({ ns: "test", level: "error", sink: () => undefined });
@@ -185,4 +185,53 @@ describe("FaceCapture on real frames through the engine", () => {
     const { outcome } = await capture(chipA, sequence("still"), settings(), controller.signal);
     expect(outcome).toEqual({ outcome: "cancelled", frames: 0 });
   }, ENGINE_TEST_MS);
+});
+
+describe("FaceCapture with an engine that never answers", () => {
+  const TIME_LIMIT_MS = 5_000;
+  const image = { width: 4, height: 4, data: new Uint8Array(4 * 4 * 3) };
+
+  /** Never settles on its own: rejects with the signal's reason when the call's signal aborts, as any engine must. */
+  function unanswered(signal: AbortSignal | undefined): Promise<never> {
+    return new Promise((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason), { once: true }));
+  }
+
+  /** A stand-in engine whose chip embedding answers only when `chipAnswers`, and whose frame analyses never answer. */
+  function silentEngine(chipAnswers: boolean): FaceEngine {
+    const model = { model: "silent", dims: 2 };
+    return {
+      name: "silent-face",
+      model,
+      threshold: { value: 0.5, model: model.model },
+      start: async () => undefined,
+      stop: async () => undefined,
+      analyze: (_frame, options) => unanswered(options?.signal),
+      embedChip: (_photo, options) =>
+        chipAnswers
+          ? Promise.resolve({ ok: true, embedding: new Float32Array([1, 0]), box: { x: 0, y: 0, width: 4, height: 4 }, preparation: "as-is" })
+          : unanswered(options?.signal),
+    };
+  }
+
+  async function runUntilLimit(engine: FaceEngine) {
+    const clock = new FakeClock();
+    const frames: LiveFrameSource = { next: async () => ({ image: copy(image), atMs: clock.now() }) };
+    let ended = false;
+    const run = new FaceCapture({ engine, frames, settings: settings({ timeLimitMs: TIME_LIMIT_MS }), clock, random: seededRandom(1) })
+      .run(copy(image))
+      .finally(() => (ended = true));
+    await clock.advance(TIME_LIMIT_MS - 1);
+    expect(ended).toBe(false);
+    await clock.advance(1);
+    expect(ended).toBe(true);
+    return run;
+  }
+
+  test("a chip embedding that never comes ends the capture as timed-out at the time limit", async () => {
+    expect(await runUntilLimit(silentEngine(false))).toEqual({ outcome: "timed-out", guidance: null, challenge: undefined, frames: 0 });
+  });
+
+  test("a frame analysis that never comes ends the capture as timed-out at the time limit", async () => {
+    expect(await runUntilLimit(silentEngine(true))).toEqual({ outcome: "timed-out", guidance: null, challenge: { state: "running", step: 0, action: "blink" }, frames: 0 });
+  });
 });

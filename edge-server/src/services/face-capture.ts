@@ -80,7 +80,19 @@ export class FaceCapture {
     const timeout = new AbortController();
     const timer = clock.setTimeout(() => timeout.abort(new Error("face capture time limit")), settings.capture.timeLimitMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
-    const chip = await engine.embedChip(chipPhoto);
+    // Every wait (camera or engine) takes `signal`, so a camera or engine that never answers cannot outlast the limit.
+    const interrupted = (error: unknown, frames: number, timedOut: () => CaptureOutcome): CaptureOutcome => {
+      if (options.signal?.aborted) return { outcome: "cancelled", frames };
+      if (timeout.signal.aborted) return timedOut();
+      throw error;
+    };
+    let chip;
+    try {
+      chip = await engine.embedChip(chipPhoto, { signal });
+    } catch (error) {
+      clock.clearTimeout(timer);
+      return interrupted(error, 0, () => ({ outcome: "timed-out", guidance: null, challenge: undefined, frames: 0 }));
+    }
     if (!chip.ok) {
       clock.clearTimeout(timer);
       return { outcome: "chip-unusable", frames: 0 };
@@ -89,15 +101,14 @@ export class FaceCapture {
     try {
       for (;;) {
         let frame;
+        let analysis;
         try {
           frame = await this.#deps.frames.next(signal);
+          if (frame.atMs > deadline) return session.timedOut();
+          analysis = await engine.analyze(frame.image, { embed: session.wantsEmbedding(frame.atMs), signal });
         } catch (error) {
-          if (options.signal?.aborted) return { outcome: "cancelled", frames: session.frames };
-          if (timeout.signal.aborted) return session.timedOut();
-          throw error;
+          return interrupted(error, session.frames, () => session.timedOut());
         }
-        if (frame.atMs > deadline) return session.timedOut();
-        const analysis = await engine.analyze(frame.image, { embed: session.wantsEmbedding(frame.atMs) });
         if (options.signal?.aborted) return { outcome: "cancelled", frames: session.frames };
         const outcome = session.observe(analysis, frame.atMs);
         if (outcome) return outcome;

@@ -2,7 +2,7 @@
  * Builds the kiosk's face engine from the `face` settings. Starts nothing:
  * call `start()` on the result.
  */
-import type { Logger } from "@kiosk/contracts";
+import type { Clock, Logger } from "@kiosk/contracts";
 import type { EmbeddingModel } from "../../domain/face-match.ts";
 import type { FaceConfig } from "../../face-config.ts";
 import { embeddingModelFor, type FaceApiPreparation } from "./embedders.ts";
@@ -13,6 +13,8 @@ export interface FaceEngineOverrides {
   readonly paths?: Partial<FaceModelPaths>;
   /** A stand-in worker script (tests). */
   readonly workerUrl?: URL;
+  /** The clock of call deadlines and replacement back-off; defaults to the system clock. */
+  readonly clock?: Clock;
 }
 
 function faceApiPreparation(config: FaceConfig): FaceApiPreparation {
@@ -35,8 +37,10 @@ export function createFaceEngine(config: FaceConfig, log: Logger, overrides: Fac
     maxFaces: config.maxFaces,
     maxQueued: config.maxQueued,
     startTimeoutMs: config.startTimeoutMs,
+    callTimeoutMs: config.callTimeoutMs,
     log,
     paths: { humanModelsPackageDir: config.modelsCacheDir, ...overrides.paths },
     ...(overrides.workerUrl === undefined ? {} : { workerUrl: overrides.workerUrl }),
+    ...(overrides.clock === undefined ? {} : { clock: overrides.clock }),
   });
 }

@@ -1,9 +1,11 @@
 /**
  * The face engine with its real models on the CC BY fixture photos. One
- * engine (two workers) serves most tests; lifecycle and refusal tests build
- * their own.
+ * engine (two workers) serves most tests; lifecycle, refusal and fault tests
+ * build their own. Fault tests run the real worker with a planted fault
+ * (`testdata/faulty-face-worker.ts`) and time deadlines on a fake clock.
  */
 import { createLogger, isKioskError, KioskError } from "@kiosk/contracts";
+import { FakeClock } from "@kiosk/contracts/testing";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFile } from "node:fs/promises";
 import { compareEmbeddings } from "../../domain/face-match.ts";
@@ -12,7 +14,8 @@ import type { RgbImage } from "../../ports.ts";
 import { createFaceEngine, faceEmbeddingModel } from "./create-face-engine.ts";
 import { FACE_FIXTURES } from "./face-fixtures.ts";
 import { decodeImage, resizeCover } from "./image-decoder.ts";
-import type { WorkerFaceEngine } from "./worker-face-engine.ts";
+import { FAULT_WIDTHS, type WorkerFault } from "./testdata/worker-faults.ts";
+import { respawnDelayMs, RESPAWN_BACKOFF, type WorkerFaceEngine } from "./worker-face-engine.ts";
 
 const log = createLogger({ ns: "test", level: "error", sink: () => undefined });
 
@@ -127,6 +130,17 @@ describe("WorkerFaceEngine on real models", () => {
     expect(await engine.embedChip({ width: 102, height: 126, data: new Uint8Array(102 * 126 * 3).fill(200) })).toEqual({ ok: false, reason: "no-face" });
   });
 
+  test("an aborted call rejects at once as face-engine-aborted, and the engine serves the next call", async () => {
+    const controller = new AbortController();
+    const call = engine.analyze(copy(images.liveA), { embed: true, signal: controller.signal }).catch((e: unknown) => e);
+    controller.abort(new Error("applicant left"));
+    const error = await call;
+    expect(isKioskError(error, "face-engine-aborted")).toBe(true);
+    expect((error as KioskError).message).toBe('The face engine call "analyze" was aborted');
+    expect(isKioskError(await engine.embedChip(copy(images.chipA), { signal: controller.signal }).catch((e: unknown) => e), "face-engine-aborted")).toBe(true);
+    expect((await engine.analyze(copy(images.liveA))).main).toBeDefined();
+  });
+
   test("a malformed image is refused before it reaches a worker", () => {
     expect(() => engine.analyze({ width: 10, height: 10, data: new Uint8Array(5) })).toThrow(RangeError);
   });
@@ -209,5 +223,106 @@ describe("WorkerFaceEngine lifecycle and refusals", () => {
     const error = await engine.start().catch((e: unknown) => e);
     expect(isKioskError(error, "missing-dependency")).toBe(true);
     expect(engine.runningWorkers).toBe(0);
+  });
+});
+
+describe("WorkerFaceEngine with a worker that hangs or dies", () => {
+  const FAULTY_WORKER = new URL("./testdata/faulty-face-worker.ts", import.meta.url);
+  const FAULT_TEST_MS = 120_000;
+  const callTimeoutMs = defaultFaceConfig().callTimeoutMs;
+  let live: RgbImage;
+
+  beforeAll(async () => {
+    live = await photo(FACE_FIXTURES.liveB);
+  });
+
+  function faultFrame(fault: WorkerFault): RgbImage {
+    const width = FAULT_WIDTHS[fault];
+    return { width, height: width, data: new Uint8Array(width * width * 3).fill(120) };
+  }
+
+  /** Waits (real time: a replacement loads real models) until `condition` holds. */
+  async function until(condition: () => boolean): Promise<void> {
+    const giveUpAt = Date.now() + FAULT_TEST_MS / 2;
+    while (!condition()) {
+      if (Date.now() > giveUpAt) throw new Error("Condition not met in time");
+      await Bun.sleep(25);
+    }
+  }
+
+  test("a hung worker's call fails as face-engine-timeout at the deadline; the other worker serves meanwhile; the hung one is replaced", async () => {
+    const clock = new FakeClock();
+    const engine = createFaceEngine(config({ workers: 2 }), log, { workerUrl: FAULTY_WORKER, clock });
+    await engine.start();
+    try {
+      let settled = false;
+      const hung = engine.analyze(faultFrame("hang")).catch((e: unknown) => e).finally(() => (settled = true));
+      expect((await engine.analyze(copy(live))).main).toBeDefined();
+      await clock.advance(callTimeoutMs - 1);
+      expect(settled).toBe(false);
+      expect(engine.health()).toMatchObject({ status: "ok", workers: 2 });
+      await clock.advance(1);
+      const error = await hung;
+      expect(isKioskError(error, "face-engine-timeout")).toBe(true);
+      expect((error as KioskError).message).toBe(`The face engine did not answer "analyze" within ${callTimeoutMs} ms`);
+      expect(engine.health()).toMatchObject({ status: "degraded", workers: 1, configuredWorkers: 2, restarts: 1 });
+      await until(() => engine.runningWorkers === 2);
+      expect(engine.health()).toMatchObject({ status: "ok", workers: 2, configuredWorkers: 2, restarts: 1 });
+      const [a, b] = await Promise.all([engine.analyze(copy(live)), engine.analyze(copy(live))]);
+      expect(a.main).toBeDefined();
+      expect(b.main).toBeDefined();
+    } finally {
+      await engine.stop();
+    }
+  }, FAULT_TEST_MS);
+
+  for (const fault of ["exit", "throw"] as const) {
+    test(`a worker that dies (${fault}) fails its call as face-engine-crashed at once; the call queued behind it is served by the replacement`, async () => {
+      const clock = new FakeClock();
+      const engine = createFaceEngine(config({ workers: 1 }), log, { workerUrl: FAULTY_WORKER, clock });
+      await engine.start();
+      try {
+        const dying = engine.analyze(faultFrame(fault)).catch((e: unknown) => e);
+        const queued = engine.analyze(copy(live));
+        const error = await dying;
+        expect(isKioskError(error, "face-engine-crashed")).toBe(true);
+        expect((error as KioskError).message).toContain('while handling "analyze": it is replaced');
+        expect(engine.health()).toMatchObject({ status: "degraded", workers: 0, configuredWorkers: 1, restarts: 1 });
+        expect((await queued).main).toBeDefined();
+        expect(engine.health()).toMatchObject({ status: "ok", workers: 1, configuredWorkers: 1, restarts: 1 });
+        expect((await engine.analyze(copy(live))).main).toBeDefined();
+      } finally {
+        await engine.stop();
+      }
+    }, FAULT_TEST_MS);
+  }
+
+  test("a replacement that misses its start deadline is retried after a doubling back-off, and the pool recovers", async () => {
+    const clock = new FakeClock();
+    const { startTimeoutMs } = defaultFaceConfig();
+    const engine = createFaceEngine(config({ workers: 1 }), log, { workerUrl: FAULTY_WORKER, clock });
+    await engine.start();
+    try {
+      expect(isKioskError(await engine.analyze(faultFrame("exit")).catch((e: unknown) => e), "face-engine-crashed")).toBe(true);
+      // The fake clock runs no worker messages, so each replacement is still loading when its start deadline passes.
+      for (const [attempt, backoffMs] of [[1, RESPAWN_BACKOFF.baseMs], [2, 2 * RESPAWN_BACKOFF.baseMs]] as const) {
+        await clock.advance(startTimeoutMs);
+        await clock.advance(backoffMs - 1);
+        expect(engine.health()).toMatchObject({ status: "degraded", workers: 0, restarts: attempt });
+        await clock.advance(1);
+        expect(engine.health()).toMatchObject({ status: "degraded", workers: 0, restarts: attempt + 1 });
+      }
+      await until(() => engine.runningWorkers === 1);
+      expect(engine.health()).toMatchObject({ status: "ok", workers: 1, restarts: 3 });
+      expect((await engine.analyze(copy(live))).main).toBeDefined();
+    } finally {
+      await engine.stop();
+    }
+  }, FAULT_TEST_MS);
+
+  test("the back-off doubles from its base up to its cap", () => {
+    expect(respawnDelayMs(0)).toBe(0);
+    expect([1, 2, 3, 4].map(respawnDelayMs)).toEqual([1, 2, 4, 8].map((k) => k * RESPAWN_BACKOFF.baseMs));
+    expect(respawnDelayMs(1_000)).toBe(RESPAWN_BACKOFF.capMs);
   });
 });
