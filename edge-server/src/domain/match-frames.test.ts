@@ -1,20 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { frameQuality, MatchFrames } from "./match-frames.ts";
-import type { GateFace, QualityThresholds } from "./quality-gate.ts";
+import type { GateFace } from "./quality-gate.ts";
+import { TEST_QUALITY_LIMITS } from "./testing/quality-limits.ts";
 
-const LIMITS: QualityThresholds = {
-  minFaceSizePx: 150,
-  maxFaceFraction: 0.8,
-  maxCentreOffset: 0.2,
-  maxYawDeg: 20,
-  maxPitchDeg: 15,
-  maxRollDeg: 15,
-  minBrightness: 70,
-  maxBrightness: 220,
-  minSharpness: 40,
-  minEyeOpenness: 0.22,
-  bystanderMinSizeRatio: 0.4,
-};
+const LIMITS = TEST_QUALITY_LIMITS;
 
 /** A frontal, centred, sharp face with wide-open eyes, changed by `changes`. */
 function face(changes: { pose?: Partial<GateFace["pose"]>; quality?: Partial<GateFace["quality"]> } = {}): GateFace {

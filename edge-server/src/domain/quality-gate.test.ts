@@ -1,19 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { assessQuality, countBystanders, GUIDANCE_CODES, type GateFace, type GateFrame, type QualityThresholds } from "./quality-gate.ts";
+import { assessQuality, countBystanders, GUIDANCE_CODES, type GateFace, type GateFrame } from "./quality-gate.ts";
+import { TEST_QUALITY_LIMITS } from "./testing/quality-limits.ts";
 
-const LIMITS: QualityThresholds = {
-  minFaceSizePx: 150,
-  maxFaceFraction: 0.8,
-  maxCentreOffset: 0.2,
-  maxYawDeg: 20,
-  maxPitchDeg: 15,
-  maxRollDeg: 15,
-  minBrightness: 70,
-  maxBrightness: 220,
-  minSharpness: 40,
-  minEyeOpenness: 0.22,
-  bystanderMinSizeRatio: 0.4,
-};
+const LIMITS = TEST_QUALITY_LIMITS;
 
 /** A good 640×480 frame: a centred, frontal, well-lit, sharp 240 px face with open eyes. */
 function face(changes: { pose?: Partial<GateFace["pose"]>; quality?: Partial<GateFace["quality"]> } = {}): GateFace {
