@@ -113,6 +113,11 @@ test("the prompt element plays its clip and shows its caption, and a language or
   await prompt.evaluate((el) => el.setAttribute("prompt", "guidance-too-close"));
   await expect(prompt.getByText("Please move back a little.")).toBeVisible();
   await expect(prompt.getByText("Please blink.")).toHaveCount(0);
+
+  // Text that is no prompt key silences the element instead of breaking it.
+  await prompt.evaluate((el) => el.setAttribute("prompt", "no-such-prompt"));
+  await expect(prompt).toHaveAttribute("state", "idle");
+  await expect(prompt.locator("p")).toHaveCount(0);
 });
 
 test("when the browser blocks autoplay the caption still shows", async () => {

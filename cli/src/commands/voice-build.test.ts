@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { sha256Hex, voiceCaption } from "@kiosk/contracts";
 import { voiceManifestSchema } from "@kiosk/edge-server";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { captureIo } from "../testing/capture-io.ts";
@@ -58,6 +58,29 @@ describe("./kiosk voice build", () => {
       expect(out).toEqual([]);
       expect(err.join("")).toContain("apt-get install --no-install-recommends espeak-ng ffmpeg");
       expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("when synthesis fails the output folder is left as it was", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "voice-build-"));
+    try {
+      // A real ffmpeg beside an espeak-ng that reports a version and then fails.
+      const bin = join(dir, "bin");
+      await mkdir(bin);
+      await writeFile(join(bin, "espeak-ng"), '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "eSpeak NG text-to-speech: 9.99"; exit 0; fi\necho "no voice data" >&2\nexit 3\n');
+      await chmod(join(bin, "espeak-ng"), 0o755);
+      await symlink(Bun.which("ffmpeg") ?? "ffmpeg", join(bin, "ffmpeg"));
+      await mkdir(join(dir, "clips", "zh"), { recursive: true });
+      await writeFile(join(dir, "clips", "zh", "consent.ogg"), "previous clip");
+
+      const { io, out, err } = captureIo({ cwd: dir, env: { PATH: bin } });
+      expect(await run(["--out", "clips"], io)).toBe(1);
+      expect(out).toEqual([]);
+      expect(err.join("")).toBe(`Building the voice prompts failed: "${join(bin, "espeak-ng")}" exited with code 3: no voice data\n`);
+      expect(await readdir(join(dir, "clips"))).toEqual(["zh"]);
+      expect(await readFile(join(dir, "clips", "zh", "consent.ogg"), "utf8")).toBe("previous clip");
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

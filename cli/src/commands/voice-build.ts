@@ -13,7 +13,7 @@
  */
 import { isKioskError, isVoicePromptKey, sha256Hex, VOICE_LANGS, VOICE_PROMPT_KEYS, voiceCaption, type VoicePromptKey } from "@kiosk/contracts";
 import { GENERATED_VOICE_DIR, generatedClipFile, manifestClipId, VOICE_MANIFEST_FILE, voiceManifestSchema, type VoiceClipEntry, type VoiceManifest } from "@kiosk/edge-server";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -55,18 +55,23 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const tools = findSynthesisTools(io.env["PATH"]);
     const manifestPath = join(options.out, VOICE_MANIFEST_FILE);
     const previous = options.keys ? await readManifest(manifestPath) : undefined;
-    if (!options.keys) for (const lang of VOICE_LANGS) await rm(join(options.out, lang), { recursive: true, force: true });
+    // Every clip is made in the work folder first, so a failure leaves the output folder as it was.
+    const staged = join(workDir, "clips");
     const made = new Map<string, VoiceClipEntry>();
     for (const key of options.keys ?? VOICE_PROMPT_KEYS) {
       for (const lang of VOICE_LANGS) {
         const file = generatedClipFile(lang, key);
-        const path = join(options.out, file);
-        await mkdir(join(options.out, lang), { recursive: true });
+        await mkdir(join(staged, lang), { recursive: true });
         const caption = voiceCaption(key, lang);
-        await synthesizeClip(tools, lang, caption, path, workDir);
-        const bytes = new Uint8Array(await readFile(path));
+        await synthesizeClip(tools, lang, caption, join(staged, file), workDir);
+        const bytes = new Uint8Array(await readFile(join(staged, file)));
         made.set(manifestClipId(lang, key), { caption, file, bytes: bytes.length, durationMs: oggOpusDurationMs(bytes), sha256: await sha256Hex(bytes) });
       }
+    }
+    for (const lang of VOICE_LANGS) {
+      // A full build replaces the clips, so clips of removed prompts go.
+      if (!options.keys) await rm(join(options.out, lang), { recursive: true, force: true });
+      await cp(join(staged, lang), join(options.out, lang), { recursive: true });
     }
     // Catalogue order, so the manifest changes only where clips change.
     const clips: Record<string, VoiceClipEntry> = {};

@@ -1,4 +1,4 @@
-import type { VoicePromptKey } from "@kiosk/contracts";
+import { isVoicePromptKey, type VoicePromptKey } from "@kiosk/contracts";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { VoicePromptController } from "../controllers/voice-prompt-controller.ts";
@@ -40,7 +40,8 @@ export class KsVoicePrompt extends LitElement {
   readonly #voice = new VoicePromptController(this, { player: playWithAudioElement });
 
   override willUpdate(): void {
-    if (this.prompt) this.#voice.say(this.prompt, this.locale);
+    // The attribute can hold any text; only catalogue keys are spoken.
+    if (this.prompt && isVoicePromptKey(this.prompt)) this.#voice.say(this.prompt, this.locale);
     else this.#voice.clear();
     this.state = this.#voice.state;
   }
