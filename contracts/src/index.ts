@@ -17,3 +17,4 @@ export * from "./sync-down.ts";
 export * from "./upstream.ts";
 export * from "./verification-result.ts";
 export * from "./version.ts";
+export * from "./voice-prompts.ts";

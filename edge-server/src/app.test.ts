@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { edgeHealthSchema, problemSchema, type EdgeHealth } from "@kiosk/contracts";
 import { captureLogger } from "@kiosk/contracts/testing";
 import { createApp } from "./app.ts";
-import type { Asset, AssetSource } from "./ports.ts";
+import type { Asset, AssetSource, VoicePromptSource } from "./ports.ts";
 
 const at = "2026-11-23T00:00:00.000Z";
 
@@ -29,9 +29,11 @@ const assets: AssetSource = {
   },
 };
 
+const voice: VoicePromptSource = { get: async () => undefined };
+
 function app(report: () => EdgeHealth = () => health()) {
   const { log, records } = captureLogger();
-  return { app: createApp({ health: report, assets, log }), records };
+  return { app: createApp({ health: report, assets, voice, log }), records };
 }
 
 describe("edge app", () => {

@@ -6,12 +6,15 @@ import { isKioskError, KioskError, problemResponse, type EdgeHealth, type Logger
 import { Hono } from "hono";
 import { healthRoutes } from "./routes/health.ts";
 import { uiRoutes } from "./routes/ui.ts";
-import type { AssetSource } from "./ports.ts";
+import { voiceRoutes } from "./routes/voice.ts";
+import type { AssetSource, VoicePromptSource } from "./ports.ts";
 
 /** What the HTTP application needs. */
 export interface AppDeps {
   readonly health: () => EdgeHealth;
   readonly assets: AssetSource;
+  /** Clips of the voice prompts, served at `/voice/:lang/:key`. */
+  readonly voice: VoicePromptSource;
   readonly log: Logger;
 }
 
@@ -19,6 +22,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.route("/api", healthRoutes(deps.health));
+  app.route("/voice", voiceRoutes(deps.voice));
   app.route("/", uiRoutes(deps.assets));
   app.notFound((c) => problemResponse(new KioskError("not-found", `No route for ${c.req.method} "${c.req.path}"`)));
   app.onError((error, c) => {

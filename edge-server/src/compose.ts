@@ -8,7 +8,7 @@ import type { Hono } from "hono";
 import { HttpCentralClient } from "./adapters/central-client-http.ts";
 import { createApp } from "./app.ts";
 import type { EdgeConfig } from "./config.ts";
-import type { AssetSource, DeviceStatusSource, StorageStatus } from "./ports.ts";
+import type { AssetSource, DeviceStatusSource, StorageStatus, VoicePromptSource } from "./ports.ts";
 import { HealthReporter } from "./services/health-reporter.ts";
 import { HeartbeatSender } from "./services/heartbeat-sender.ts";
 
@@ -17,6 +17,7 @@ export interface EdgeAdapters {
   readonly clock: Clock;
   readonly log: Logger;
   readonly assets: AssetSource;
+  readonly voice: VoicePromptSource;
   readonly devices: DeviceStatusSource;
   /** The kiosk's local storage (store-and-forward), where the runtime provides one. */
   readonly storage?: { status(): StorageStatus; nudge(): void };
@@ -65,6 +66,6 @@ export function composeEdge(config: EdgeConfig, adapters: EdgeAdapters): EdgeCor
     log: log.child("heartbeat"),
     ...(storage ? { onCentralReachable: () => storage.nudge() } : {}),
   });
-  const app = createApp({ health: () => health.report(), assets: adapters.assets, log: log.child("http") });
+  const app = createApp({ health: () => health.report(), assets: adapters.assets, voice: adapters.voice, log: log.child("http") });
   return { app, heartbeat, health };
 }

@@ -27,6 +27,16 @@ export const edgeConfigSchema = z.object({
   ui: z.object({
     dir: z.string().min(1).default("var/ui").meta({ description: "Folder holding the built kiosk UI (index.html and assets)" }),
   }),
+  voice: z.object({
+    recordingsDir: z
+      .string()
+      .min(1)
+      .default("var/voice")
+      .meta({
+        description:
+          "Folder of recorded voice prompts that replace the generated ones: <lang>/<key>.ogg, .opus, .mp3 or .wav (lang zh or en, keys from ./kiosk voice list); read on every play, need not exist",
+      }),
+  }),
   central: z
     .object({
       url: z

@@ -27,3 +27,6 @@ export { createCamera } from "./adapters/hardware.ts";
 export { CameraLiveFrames } from "./adapters/camera-frames.ts";
 export { FaceCapture, type CaptureOutcome, type CaptureRunOptions, type CaptureUpdate, type FaceCaptureDeps, type FaceCaptureSettings } from "./services/face-capture.ts";
 export type { LiveFrame, LiveFrameSource } from "./ports.ts";
+export type { VoiceClip, VoicePromptSource } from "./ports.ts";
+export { GENERATED_VOICE_DIR, VoicePromptFiles, type VoicePromptFilesOptions } from "./adapters/voice-prompt-files.ts";
+export { VOICE_MANIFEST_FILE, generatedClipFile, manifestClipId, voiceManifestSchema, type VoiceClipEntry, type VoiceManifest } from "./voice-manifest.ts";

@@ -8,6 +8,7 @@ import { BunHttpServer } from "@kiosk/runtime";
 import { centralFetch } from "./adapters/central-tls.ts";
 import { createFaceEngine } from "./adapters/face/create-face-engine.ts";
 import { createCamera, createReader, hardwareStatus } from "./adapters/hardware.ts";
+import { VoicePromptFiles } from "./adapters/voice-prompt-files.ts";
 import { composeEdge } from "./compose.ts";
 import type { EdgeConfig } from "./config.ts";
 import { openKioskStorage } from "./store/open-kiosk-storage.ts";
@@ -31,6 +32,7 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
     clock,
     log,
     assets: new AssetDir(config.ui.dir),
+    voice: new VoicePromptFiles({ recordingsDir: config.voice.recordingsDir }),
     devices: hardwareStatus(reader, camera),
     storage,
     centralFetch: centralFetch(config.central.caFile),

@@ -2,7 +2,7 @@
  * The interfaces the edge server's services need from the outside world.
  * Adapters implement them; tests pass fakes.
  */
-import type { DevicesStatus, Heartbeat, HeartbeatAck, OutboxHealth, Service, SyncDownHealth } from "@kiosk/contracts";
+import type { DevicesStatus, Heartbeat, HeartbeatAck, OutboxHealth, Service, SyncDownHealth, VoiceLang, VoicePromptKey } from "@kiosk/contracts";
 import type { CalibratedThreshold, EmbeddingModel } from "./domain/face-match.ts";
 
 /** Reports the current status of the kiosk's devices. */
@@ -188,4 +188,19 @@ export interface LiveFrameSource {
    *   is stopped or a replay ended.
    */
   next(signal: AbortSignal): Promise<LiveFrame>;
+}
+
+/** A voice prompt's clip, ready to serve. */
+export interface VoiceClip {
+  readonly body: Uint8Array;
+  /** `audio/ogg`, `audio/mpeg` or `audio/wav`. */
+  readonly contentType: string;
+  /** A recording dropped into the recordings folder, or the clip generated from the caption. */
+  readonly origin: "recording" | "generated";
+}
+
+/** Finds the clip of a voice prompt. */
+export interface VoicePromptSource {
+  /** The clip of `key` in `lang`, or `undefined` when there is none. */
+  get(lang: VoiceLang, key: VoicePromptKey): Promise<VoiceClip | undefined>;
 }

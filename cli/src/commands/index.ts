@@ -122,4 +122,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "benchmark the face engine on 640x480 frames (guidance fps, embedding latency, load time) and print JSON",
     load: () => import("./bench-face.ts"),
   },
+  {
+    words: ["voice", "build"],
+    args: "[--out DIR] [--key KEY ...]",
+    summary: "make the voice prompt clips offline from their captions with espeak-ng and ffmpeg (Opus in Ogg) and their manifest; print JSON",
+    load: () => import("./voice-build.ts"),
+  },
+  {
+    words: ["voice", "list"],
+    args: "",
+    summary: "print every voice prompt key with its Chinese and English caption, one JSON line each",
+    load: () => import("./voice-list.ts"),
+  },
 ];

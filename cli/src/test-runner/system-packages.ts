@@ -10,6 +10,7 @@ export const TEST_PACKAGES: Readonly<Record<string, string>> = {
   postgresql: "central tests on PostgreSQL",
   "libusb-1.0-0": "node-hid's native module links it",
   gcc: "builds the test double of the vendor's WLT photo library",
+  "espeak-ng": "voice prompt generator tests (./kiosk voice build)",
 };
 
 /** Runs a command and returns its exit code and output. */

@@ -37,7 +37,7 @@ async function readUntil(stream: ReadableStream<Uint8Array>, pattern: RegExp, ti
 }
 
 describe("edge server on Deno", () => {
-  test("serves the same health route as on Bun", async () => {
+  test("serves the same health and voice prompt routes as on Bun", async () => {
     proc = Bun.spawn([DENO, "run", "--no-prompt", "--allow-net", "--allow-read", "--allow-env", ENTRY], {
       env: {
         PATH: process.env["PATH"] ?? "",
@@ -60,6 +60,10 @@ describe("edge server on Deno", () => {
     expect(health.kioskId).toBe("deno-test-k1");
     expect(health.status).toBe("out-of-service");
     expect(health.devices.idcardReader).toMatchObject({ state: "stopped", detail: "device drivers run on Bun only" });
+    // The generated voice prompts are found from Deno too.
+    const clip = await fetch(`${url}/voice/zh/consent`);
+    expect([clip.status, clip.headers.get("content-type"), clip.headers.get("x-voice-origin")]).toEqual([200, "audio/ogg", "generated"]);
+    expect(new TextDecoder().decode((await clip.bytes()).subarray(0, 4))).toBe("OggS");
     proc.kill("SIGTERM");
     expect(await proc.exited).toBe(0);
   }, 40_000);

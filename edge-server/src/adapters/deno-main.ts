@@ -9,6 +9,7 @@ import { createLogger, jsonLineSink, systemClock } from "@kiosk/contracts";
 import { composeEdge } from "../compose.ts";
 import { loadEdgeConfig } from "../config.ts";
 import { AssetDir } from "./asset-dir.ts";
+import { VoicePromptFiles } from "./voice-prompt-files.ts";
 
 // The few Deno APIs used here, declared so the file type-checks without Deno's types.
 declare const Deno: {
@@ -38,6 +39,7 @@ const core = composeEdge(config, {
   clock: systemClock,
   log,
   assets: new AssetDir(config.ui.dir),
+  voice: new VoicePromptFiles({ recordingsDir: config.voice.recordingsDir }),
   devices: { snapshot: () => ({ idcardReader: noDriver, camera: noDriver }) },
 });
 const server = Deno.serve(

@@ -1,0 +1,43 @@
+import { describe, expect, test } from "bun:test";
+import { isVoiceLang, isVoicePromptKey, VOICE_LANGS, VOICE_PROMPT_KEYS, VOICE_PROMPTS, voiceCaption, voicePromptPath } from "./voice-prompts.ts";
+
+describe("voice prompts", () => {
+  test("every key can be a file name and a URL segment", () => {
+    for (const key of VOICE_PROMPT_KEYS) expect(key).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+  });
+
+  test("every prompt has a short caption in each language", () => {
+    for (const key of VOICE_PROMPT_KEYS) {
+      for (const lang of VOICE_LANGS) {
+        const caption = voiceCaption(key, lang);
+        expect(caption.trim()).toBe(caption);
+        expect(caption.length).toBeGreaterThan(0);
+        // About ten seconds of speech at most, in either language.
+        expect(caption.length).toBeLessThanOrEqual(lang === "zh" ? 50 : 140);
+      }
+      expect(voiceCaption(key, "zh")).toMatch(/\p{Script=Han}/u);
+      expect(voiceCaption(key, "en")).not.toMatch(/\p{Script=Han}/u);
+    }
+  });
+
+  test("keys and languages are recognised exactly, without inherited names or path tricks", () => {
+    expect(isVoicePromptKey("consent")).toBe(true);
+    for (const value of ["toString", "__proto__", "constructor", "../consent", "consent.ogg", "Consent", ""]) {
+      expect(isVoicePromptKey(value)).toBe(false);
+    }
+    expect(VOICE_LANGS.every(isVoiceLang)).toBe(true);
+    for (const value of ["zh-CN", "EN", "fr", "..", "toString", ""]) expect(isVoiceLang(value)).toBe(false);
+  });
+
+  test("the result titles the issue fixes are spoken as written", () => {
+    expect(VOICE_PROMPTS.verified.zh.startsWith("核验通过")).toBe(true);
+    expect(VOICE_PROMPTS.verified.en.startsWith("Verified")).toBe(true);
+    expect(VOICE_PROMPTS.referral.zh.startsWith("请到窗口办理")).toBe(true);
+    expect(VOICE_PROMPTS.referral.en.startsWith("Please go to a staff window")).toBe(true);
+  });
+
+  test("the clip path names the language, then the key", () => {
+    expect(voicePromptPath("zh", "consent")).toBe("/voice/zh/consent");
+    expect(voicePromptPath("en", "guidance-too-dark")).toBe("/voice/en/guidance-too-dark");
+  });
+});

@@ -1,0 +1,60 @@
+import { isVoicePromptKey, type VoicePromptKey } from "@kiosk/contracts";
+import { LitElement, css, html, nothing } from "lit";
+import { customElement, property } from "lit/decorators.js";
+import { VoicePromptController } from "../controllers/voice-prompt-controller.ts";
+import { htmlLang, type Lang } from "../i18n.ts";
+import { tokens } from "../styles/tokens.ts";
+import { playWithAudioElement } from "../voice/audio-element-player.ts";
+
+/**
+ * Speaks a step's voice prompt and shows its caption, the exact words
+ * spoken. Changing `prompt` or `locale` stops the clip playing and starts the
+ * new one; removing the element stops it. The caption shows whether or not
+ * the clip can play. `state` is reflected as an attribute for styling and tests.
+ */
+@customElement("ks-voice-prompt")
+export class KsVoicePrompt extends LitElement {
+  static override styles = [
+    tokens,
+    css`
+      :host {
+        display: block;
+      }
+      p {
+        margin: 0;
+        font-size: var(--ks-text-body);
+        line-height: 1.4;
+      }
+      .speaker {
+        margin-inline-end: 0.4em;
+      }
+    `,
+  ];
+
+  /** The prompt of the current step, or none. */
+  @property() accessor prompt: VoicePromptKey | undefined;
+  @property() accessor locale: Lang = "zh";
+  /** Where the clip is: see `VoicePromptState`. Read-only. */
+  @property({ reflect: true }) accessor state = "idle";
+
+  readonly #voice = new VoicePromptController(this, { player: playWithAudioElement });
+
+  override willUpdate(): void {
+    // The attribute can hold any text; only catalogue keys are spoken.
+    if (this.prompt && isVoicePromptKey(this.prompt)) this.#voice.say(this.prompt, this.locale);
+    else this.#voice.clear();
+    this.state = this.#voice.state;
+  }
+
+  override render() {
+    const shown = this.#voice.prompt;
+    if (!shown) return nothing;
+    return html`<p lang=${htmlLang(shown.lang)}><span class="speaker" aria-hidden="true">🔊</span>${shown.caption}</p>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ks-voice-prompt": KsVoicePrompt;
+  }
+}
