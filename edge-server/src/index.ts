@@ -54,3 +54,5 @@ export { nextTimerAtMs, secondsLeft, startTimer, timerPhase } from "./domain/ver
 export { REFERRAL_RANDOM_DIGITS, dammCheckDigit, isReferralCode, referralCode } from "./domain/verification-session-referral.ts";
 export { attemptFailure, faceEvidence, failedFaceOutcome, resultDraft, resultKind, sessionEnding, type DraftParts } from "./domain/verification-session-outcome.ts";
 export { maskIdNumber, phaseIndex, sessionView } from "./domain/verification-session-view.ts";
+export { BLOCKLIST_REJECTIONS, cardRejections, type BlocklistReason, type CardCheckResults } from "./domain/verification-session-card-checks.ts";
+export { PENDING_MATTER_MAX_AGE_MS, pendingMatters } from "./domain/verification-session-matters.ts";
