@@ -28,7 +28,7 @@
  * - Every ending drops the card from the state and asks the shell to wipe
  *   the session (`wipe-session`, after any `save-result`).
  */
-import { SESSION_DEVICES, SESSION_LANGUAGES, type CardRejection, type SessionDevice, type SessionLanguage, type SessionPromptKey, type SessionStep } from "@kiosk/contracts";
+import { CARD_REJECTIONS, SESSION_DEVICES, SESSION_LANGUAGES, type CardRejection, type SessionDevice, type SessionLanguage, type SessionPromptKey, type SessionStep } from "@kiosk/contracts";
 import { attemptFailure, failedFaceOutcome, faceEvidence, resultDraft, resultKind, sessionEnding } from "./verification-session-outcome.ts";
 import { referralCode } from "./verification-session-referral.ts";
 import { BUSY_STEPS, checkSessionSettings, DEFAULT_SESSION_SETTINGS, type SessionSettings, type TimedStep } from "./verification-session-settings.ts";
@@ -38,6 +38,7 @@ import {
   type ActiveSession,
   type CardSession,
   type ConfirmedMatter,
+  type FaceAttemptResult,
   type SessionEffect,
   type SessionEnding,
   type SessionEvent,
@@ -69,6 +70,9 @@ type Handled = Transition | Refusal;
 /** Steps of a running session, holding it in `session`. */
 type SessionStepState = Extract<SessionState, { session: ActiveSession }>;
 
+const FACE_OUTCOMES: readonly unknown[] = ["matched", "not-matched", "not-live", "chip-unusable", "timed-out", "cancelled"] satisfies FaceAttemptResult["outcome"][];
+const KNOWN_REJECTIONS: readonly unknown[] = CARD_REJECTIONS;
+
 const EVENT_CHECKS: Readonly<Record<SessionEvent["type"], (e: Record<string, unknown>) => boolean>> = {
   "start": () => true,
   "touch": () => true,
@@ -83,11 +87,11 @@ const EVENT_CHECKS: Readonly<Record<SessionEvent["type"], (e: Record<string, unk
   "start-over": () => true,
   "done": () => true,
   "card-inserted": () => true,
-  "card-read": (e) => isRecord(e["card"]) && typeof e["card"]["idNumber"] === "string" && Array.isArray(e["rejections"]),
+  "card-read": (e) => isRecord(e["card"]) && typeof e["card"]["idNumber"] === "string" && Array.isArray(e["rejections"]) && e["rejections"].every((r) => KNOWN_REJECTIONS.includes(r)),
   "card-read-failed": (e) => e["reason"] === "read-failed" || e["reason"] === "unsupported-card",
   "card-removed": () => true,
-  "face-update": (e) => Number.isInteger(e["attempt"]) && isRecord(e["update"]),
-  "face-outcome": (e) => Number.isInteger(e["attempt"]) && isRecord(e["result"]) && typeof e["model"] === "string",
+  "face-update": (e) => Number.isInteger(e["attempt"]) && isRecord(e["update"]) && (e["update"]["type"] === "guidance" || e["update"]["type"] === "challenge"),
+  "face-outcome": (e) => Number.isInteger(e["attempt"]) && isRecord(e["result"]) && FACE_OUTCOMES.includes(e["result"]["outcome"]) && typeof e["model"] === "string",
   "matters-loaded": (e) => typeof e["sessionId"] === "string" && Array.isArray(e["matters"]) && e["matters"].every((m) => isRecord(m) && typeof m["matterId"] === "string" && Array.isArray(m["roles"])),
   "result-saved": (e) => typeof e["sessionId"] === "string",
   "device-status": (e) => (SESSION_DEVICES as readonly unknown[]).includes(e["device"]) && typeof e["ok"] === "boolean",
