@@ -27,6 +27,35 @@ export { createCamera } from "./adapters/hardware.ts";
 export { CameraLiveFrames } from "./adapters/camera-frames.ts";
 export { FaceCapture, type CaptureOutcome, type CaptureRunOptions, type CaptureUpdate, type FaceCaptureDeps, type FaceCaptureSettings } from "./services/face-capture.ts";
 export type { LiveFrame, LiveFrameSource } from "./ports.ts";
+export { VerificationSession, type VerificationSessionDeps } from "./domain/verification-session.ts";
+export {
+  SESSION_REJECTIONS,
+  type ActiveSession,
+  type AttemptRecord,
+  type CardSession,
+  type ConfirmedMatter,
+  type FaceAttemptResult,
+  type FaceEvidence,
+  type FaceUpdate,
+  type PendingMatter,
+  type ResultDraft,
+  type SessionCard,
+  type SessionEffect,
+  type SessionEnding,
+  type SessionEvent,
+  type SessionEventType,
+  type SessionRejection,
+  type SessionState,
+  type StepResult,
+  type StepTimer,
+} from "./domain/verification-session-types.ts";
+export { BUSY_STEPS, DEFAULT_SESSION_SETTINGS, checkSessionSettings, type SessionSettings, type StepTimeout, type TimedStep } from "./domain/verification-session-settings.ts";
+export { nextTimerAtMs, secondsLeft, startTimer, timerPhase } from "./domain/verification-session-timeouts.ts";
+export { REFERRAL_RANDOM_DIGITS, dammCheckDigit, isReferralCode, referralCode } from "./domain/verification-session-referral.ts";
+export { attemptFailure, faceEvidence, failedFaceOutcome, resultDraft, resultKind, sessionEnding, type DraftParts } from "./domain/verification-session-outcome.ts";
+export { maskIdNumber, phaseIndex, sessionView } from "./domain/verification-session-view.ts";
+export { BLOCKLIST_REJECTIONS, cardRejections, type BlocklistReason, type CardCheckResults } from "./domain/verification-session-card-checks.ts";
+export { PENDING_MATTER_MAX_AGE_MS, pendingMatters } from "./domain/verification-session-matters.ts";
 export type { VoiceClip, VoicePromptSource } from "./ports.ts";
 export { GENERATED_VOICE_DIR, VoicePromptFiles, type VoicePromptFilesOptions } from "./adapters/voice-prompt-files.ts";
 export { VOICE_MANIFEST_FILE, generatedClipFile, manifestClipId, voiceManifestSchema, type VoiceClipEntry, type VoiceManifest } from "./voice-manifest.ts";
