@@ -85,6 +85,12 @@ describe("parseVerificationResult", () => {
     expect(issuesOf(2, referred)).toEqual([]);
   });
 
+  test("no-pending-matter exists from version 2 on, without matters or a signature", () => {
+    const { signature: _signature, ...unsigned } = v2;
+    expect(issuesOf(2, { ...unsigned, outcome: "no-pending-matter", matters: [] })).toEqual([]);
+    expect(issuesOf(1, { ...v1, outcome: "no-pending-matter", matters: [] })).toEqual([expect.stringMatching(/^outcome: /)]);
+  });
+
   test("attempts hold outcome and reason codes only, bounded", () => {
     expect(issuesOf(2, { ...v2, attempts: [{ outcome: "not-matched", reasons: [] }] })).toEqual([]);
     // No score or image rides along in an attempt, nor timing in a signature.

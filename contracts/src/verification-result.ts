@@ -15,7 +15,8 @@
  *   model and a liveness flag, confirmed matters with roles.
  * - Version 2 (current): version 1 with the liveness flag replaced by the
  *   liveness mode and result, plus the face attempt history (outcome and
- *   reason codes only) and the applicant's on-screen signature.
+ *   reason codes only), the applicant's on-screen signature, and the
+ *   outcome `no-pending-matter`.
  */
 import { z } from "zod";
 import { kioskIdSchema } from "./kiosk-status.ts";
@@ -39,10 +40,17 @@ export const VERIFICATION_OUTCOMES = {
   declined: "declined",
   /** The applicant left before finishing. */
   abandoned: "abandoned",
+  /** Face and liveness passed, but the applicant has no pending matter here to confirm (from version 2). */
+  noPendingMatter: "no-pending-matter",
 } as const;
 
 /** One of {@linkcode VERIFICATION_OUTCOMES}. */
 export type VerificationOutcome = (typeof VERIFICATION_OUTCOMES)[keyof typeof VERIFICATION_OUTCOMES];
+
+/** The outcomes a version 1 body can have. */
+export type VerificationOutcomeV1 = Exclude<VerificationOutcome, typeof VERIFICATION_OUTCOMES.noPendingMatter>;
+
+const outcomesV1 = Object.values(VERIFICATION_OUTCOMES).filter((o): o is VerificationOutcomeV1 => o !== VERIFICATION_OUTCOMES.noPendingMatter);
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** A kiosk clock reading (a claim, as for every kiosk timestamp). */
@@ -53,7 +61,6 @@ const common = {
   /** The kiosk session (UUID). */
   sessionId: z.uuid(),
   kioskId: kioskIdSchema,
-  outcome: z.enum(Object.values(VERIFICATION_OUTCOMES) as [VerificationOutcome, ...VerificationOutcome[]]),
   /** Code the applicant takes to a staff window when not verified. */
   referralCode: z
     .string()
@@ -79,6 +86,7 @@ const common = {
 /** The body of a verification-result record, schema version 1. */
 export const verificationResultV1Schema = z.object({
   ...common,
+  outcome: z.enum(outcomesV1 as [VerificationOutcomeV1, ...VerificationOutcomeV1[]]),
   face: z
     .object({
       /** Identity of the embedding model the threshold belongs to. */
@@ -246,6 +254,7 @@ export type FaceAttempt = z.infer<typeof faceAttemptSchema>;
 export const verificationResultV2Schema = z
   .object({
     ...common,
+    outcome: z.enum(Object.values(VERIFICATION_OUTCOMES) as [VerificationOutcome, ...VerificationOutcome[]]),
     /** The face decision of the last attempt; absent when the face step was never reached. */
     face: z
       .object({

@@ -3,7 +3,7 @@
  * `verification-result` bodies whose resident ID numbers pass the
  * GB 11643 check but belong to nobody (synthetic birth dates and serials).
  * About a third are written as schema version 1, the rest as version 2
- * with attempts and a signature, so every run shows central taking both
+ * with attempts and, when verified, a signature, so every run shows central taking both
  * (a kiosk upgraded with version 1 results still queued sends such a mix).
  */
 import {
@@ -60,10 +60,11 @@ export function syntheticResult(kioskId: string, random: Prng, nowMs: number): V
     completedAt,
   };
   const similarity = Math.round(random.next() * 1000) / 1000;
-  if (random.chance(V1_SHARE)) {
-    return { schemaVersion: 1, body: { ...common, face: { model: "sync-chaos", similarity, threshold: 0.6, livenessPassed: random.chance(0.9) } } };
+  if (outcome !== O.noPendingMatter && random.chance(V1_SHARE)) {
+    return { schemaVersion: 1, body: { ...common, outcome, face: { model: "sync-chaos", similarity, threshold: 0.6, livenessPassed: random.chance(0.9) } } };
   }
-  return { schemaVersion: 2, body: { ...common, ...faceOf(outcome, similarity, random, completedAt) } };
+  const matters = outcome === O.noPendingMatter ? [] : common.matters;
+  return { schemaVersion: 2, body: { ...common, matters, ...faceOf(outcome, similarity, random, completedAt) } };
 }
 
 // The face part of a version 2 body, consistent with its outcome.
@@ -82,6 +83,8 @@ function faceOf(outcome: VerificationOutcome, similarity: number, random: Prng, 
         attempts: [...failed, { outcome: "matched", reasons: [] }],
         signature: sampleSignature({ strokes: random.int(1, 4), pointsPerStroke: random.int(20, 120), capturedAt: completedAt }),
       };
+    case O.noPendingMatter:
+      return { face: face(true, true), attempts: [...failed, { outcome: "matched", reasons: [] }] };
     case O.faceMismatch:
       return { face: face(true, false), attempts: [...failed, { outcome: "not-matched", reasons: [] }] };
     case O.livenessFailed:

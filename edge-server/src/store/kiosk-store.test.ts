@@ -130,7 +130,7 @@ describe("KioskStore", () => {
   test("a result of schema version 1 is saved as version 1; each version is checked against its own schema", async () => {
     t = await openTestStore();
     const { face, attempts: _attempts, signature: _signature, ...common } = sampleResult();
-    const v1 = { ...common, face: { model: face!.model, similarity: 0.81, threshold: face!.threshold, livenessPassed: true } };
+    const v1 = { ...common, outcome: "verified" as const, face: { model: face!.model, similarity: 0.81, threshold: face!.threshold, livenessPassed: true } };
     const saved = await t.store.saveVersionedResult({ schemaVersion: 1, body: v1 });
     const stored = await t.store.readRecord(1, saved.seq);
     expect(stored?.header.schemaVersion).toBe(1);
