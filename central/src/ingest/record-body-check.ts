@@ -1,4 +1,4 @@
-import { VERIFICATION_RESULT_KIND, VERIFICATION_RESULT_SCHEMA_VERSION, verificationResultSchema } from "@kiosk/contracts";
+import { VERIFICATION_RESULT_KIND, VERIFICATION_RESULT_SCHEMAS } from "@kiosk/contracts";
 import type { z } from "zod";
 
 /** A body schema plus the checks that tie a body to the kiosk that sent it. */
@@ -8,14 +8,14 @@ interface BodyKind {
   readonly kioskIdOf?: (body: unknown) => string | undefined;
 }
 
+const resultKioskId = (body: unknown) => (body as { kioskId?: string }).kioskId;
+
 // Every (kind, schemaVersion) central can archive. A record of any other
 // kind or version is rejected `bad-schema`: central never stores what it
-// cannot read back. New versions are added here, old ones stay forever.
+// cannot read back. Every version the contract defines is taken, and the
+// contract keeps old versions forever.
 const BODY_KINDS: ReadonlyMap<string, ReadonlyMap<number, BodyKind>> = new Map([
-  [
-    VERIFICATION_RESULT_KIND,
-    new Map([[VERIFICATION_RESULT_SCHEMA_VERSION, { schema: verificationResultSchema, kioskIdOf: (b) => (b as { kioskId?: string }).kioskId }]]),
-  ],
+  [VERIFICATION_RESULT_KIND, new Map(Object.entries(VERIFICATION_RESULT_SCHEMAS).map(([version, schema]) => [Number(version), { schema, kioskIdOf: resultKioskId }]))],
 ]);
 
 /** Outcome of {@linkcode checkRecordBody}. */

@@ -16,7 +16,7 @@ import {
 } from "@kiosk/contracts";
 import { createTestCentral, type TestCentral } from "../testing/test-central.ts";
 import { testBackends, type TestDatabase } from "../testing/test-databases.ts";
-import { signTestRecord, TestKiosk, testVerificationResult, type SignedTestRequest } from "../testing/test-kiosk.ts";
+import { signTestRecord, TestKiosk, testVerificationResult, testVerificationResultV1, type SignedTestRequest } from "../testing/test-kiosk.ts";
 
 async function count(db: TestDatabase, table: string, where = "1 = 1"): Promise<number> {
   const rows = await db.sql.unsafe(`select count(*) as n from ${table} where ${where}`);
@@ -350,7 +350,7 @@ for (const backend of testBackends()) {
         seq: 2,
         eventId: crypto.randomUUID(),
         kind: "verification-result",
-        schemaVersion: 1,
+        schemaVersion: 2,
         createdAt: "2026-11-23T08:00:02.000Z",
         bootId: kiosk.bootId,
         body: JSON.stringify(testVerificationResult(kiosk.kioskId, 2)),
@@ -371,7 +371,7 @@ for (const backend of testBackends()) {
           seq,
           eventId: crypto.randomUUID(),
           kind: "verification-result",
-          schemaVersion: 1,
+          schemaVersion: 2,
           createdAt: "2026-11-23T08:00:00.000Z",
           bootId: kiosk.bootId,
           body,
@@ -401,6 +401,61 @@ for (const backend of testBackends()) {
       expect(JSON.stringify(reply.results)).not.toContain("110101198001010037");
       expect(reply.ackThrough).toBe(6);
       expect(await count(db, "upstream_records")).toBe(1);
+    });
+
+    test("verification results of schema versions 1 and 2 are accepted, stored with their version and deduplicated", async () => {
+      const { db, central, kiosk } = await setup();
+      const records = [await kiosk.record(undefined, 1), await kiosk.record(), await kiosk.record(undefined, 1), await kiosk.record()];
+      expect(records.map((r) => r.schemaVersion)).toEqual([1, 2, 1, 2]);
+      expect(JSON.parse(records[1]!.body).signature.strokes.length).toBeGreaterThan(0);
+      const reply = await accepted(central, await kiosk.batch(records));
+      expect(reply.results.map((r) => [r.seq, r.status])).toEqual([
+        [1, "accepted"],
+        [2, "accepted"],
+        [3, "accepted"],
+        [4, "accepted"],
+      ]);
+      const rows = await db.sql`select seq, schema_version, body from upstream_records order by seq`;
+      expect(rows.map((r: { seq: number | string; schema_version: number; body: string }) => [Number(r.seq), r.schema_version, r.body])).toEqual(
+        records.map((r) => [r.seq, r.schemaVersion, r.body]),
+      );
+      const again = await accepted(central, await kiosk.batch(records));
+      expect(again.results.map((r) => r.status)).toEqual(["duplicate", "duplicate", "duplicate", "duplicate"]);
+      expect(again.ackThrough).toBe(4);
+      expect(await count(db, "upstream_records")).toBe(4);
+      expect(await count(db, "integrity_alarms")).toBe(0);
+    });
+
+    test("a body that claims version 2 but does not match it is rejected bad-schema with where and why", async () => {
+      const { db, central, kiosk } = await setup();
+      const v2 = testVerificationResult(kiosk.kioskId, 1);
+      const { signature: _signature, ...unsigned } = v2;
+      const claims2 = (body: unknown) => kiosk.record(JSON.stringify(body), 2);
+      const records = [
+        // A version 1 body under version 2: no attempts, no liveness result.
+        await claims2(testVerificationResultV1(kiosk.kioskId, 1)),
+        await claims2({ ...v2, signature: { ...v2.signature!, strokes: [[0, 0, 5000, 10]] } }),
+        await claims2(unsigned),
+        await claims2({ ...v2, attempts: [{ outcome: "not-matched", reasons: [], frame: "iVBORw0KGgo" }] }),
+        await kiosk.record(),
+      ];
+      const reply = await accepted(central, await kiosk.batch(records));
+      expect(reply.results.map((r) => [r.seq, r.status, r.reason])).toEqual([
+        [1, "rejected", "bad-schema"],
+        [2, "rejected", "bad-schema"],
+        [3, "rejected", "bad-schema"],
+        [4, "rejected", "bad-schema"],
+        [5, "accepted", undefined],
+      ]);
+      const messages = reply.results.map((r) => r.message ?? "");
+      expect(messages[0]).toContain("Body does not match verification-result v2 at");
+      expect(messages[1]).toContain('at "signature.strokes.0.2"');
+      expect(messages[2]).toContain('at "signature": verified without a signature');
+      expect(messages[3]).toContain('at "attempts.0"');
+      expect(JSON.stringify(reply.results)).not.toContain("110101198001010037");
+      expect(reply.ackThrough).toBe(5);
+      expect(await count(db, "upstream_records")).toBe(1);
+      expect(await count(db, "ingest_rejections", "reason = 'bad-schema'")).toBe(4);
     });
 
     test("an event id already stored under another seq is rejected as a conflict", async () => {

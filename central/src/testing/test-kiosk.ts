@@ -23,7 +23,9 @@ import {
   type Signer,
   type UpstreamRecord,
   type VerificationResult,
+  type VerificationResultV1,
 } from "@kiosk/contracts";
+import { sampleSignature } from "@kiosk/contracts/testing";
 import { syncIdempotencyKey } from "../sync/sync-pager.ts";
 
 /** A signed HTTP request, ready for `app.request(path, init)` or `fetch(base + path, init)`. */
@@ -53,8 +55,23 @@ export interface BatchOptions extends SigningOptions {
   readonly json?: string;
 }
 
-/** A verification-result body of a made-up applicant (test data only). */
+/** A verification-result body (current version) of a made-up applicant (test data only). */
 export function testVerificationResult(kioskId: string, n: number): VerificationResult {
+  const { face: _face, ...common } = testVerificationResultV1(kioskId, n);
+  return {
+    ...common,
+    face: { model: "test-model-1", threshold: 0.6, similarity: 0.81, liveness: { mode: "both", passed: true, actions: ["turn-left"] } },
+    attempts: [
+      { outcome: "not-live", reasons: ["timeout", "too-dark"] },
+      { outcome: "matched", reasons: [] },
+    ],
+    // A short signature keeps 500 records within one batch's byte limit, as the ingest benchmark sends them.
+    signature: sampleSignature({ strokes: 1, pointsPerStroke: 4 + (n % 8) }),
+  };
+}
+
+/** A verification-result body of schema version 1 of a made-up applicant (test data only). */
+export function testVerificationResultV1(kioskId: string, n: number): VerificationResultV1 {
   return {
     sessionId: crypto.randomUUID(),
     kioskId,
@@ -115,13 +132,19 @@ export class TestKiosk {
     return new TestKiosk(kioskId, options.epoch ?? 1, options.signer ?? (await generateSigner()), options.clock ?? systemClock);
   }
 
-  /** The next record, signed and chained to the previous one. */
-  async record(body: string = JSON.stringify(testVerificationResult(this.kioskId, this.#nextSeq))): Promise<UpstreamRecord> {
+  /**
+   * The next record, signed and chained to the previous one: a
+   * verification result of `schemaVersion` (default the current one) with
+   * `body` (default a made-up one of that version).
+   */
+  async record(body?: string, schemaVersion: number = VERIFICATION_RESULT_SCHEMA_VERSION): Promise<UpstreamRecord> {
+    const n = this.#nextSeq;
+    body ??= JSON.stringify(schemaVersion === 1 ? testVerificationResultV1(this.kioskId, n) : testVerificationResult(this.kioskId, n));
     const record = await signTestRecord(this.signer, this.kioskId, this.epoch, {
       seq: this.#nextSeq,
       eventId: crypto.randomUUID(),
       kind: VERIFICATION_RESULT_KIND,
-      schemaVersion: VERIFICATION_RESULT_SCHEMA_VERSION,
+      schemaVersion,
       createdAt: new Date(Date.UTC(2026, 10, 23, 8, 0, this.#nextSeq)).toISOString(),
       bootId: this.bootId,
       body,

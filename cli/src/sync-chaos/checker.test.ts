@@ -52,7 +52,7 @@ describe("checkDelivery", () => {
     const journalPath = join(dir, "journal.txt");
     const random = createPrng(1);
     for (let i = 0; i < 3; i++) {
-      const saved = await storage.store.saveResult(syntheticResult(KIOSK_ID, random, Date.now()));
+      const saved = await storage.store.saveVersionedResult(syntheticResult(KIOSK_ID, random, Date.now()));
       appendFileSync(journalPath, `${saved.eventId} ${saved.epoch} ${saved.seq}\n`);
       eventIds.push(saved.eventId);
     }

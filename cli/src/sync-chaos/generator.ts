@@ -133,7 +133,7 @@ async function main(specPath: string): Promise<void> {
         saves += 1;
         if (kill?.phase === "commit" && saves === kill.after) killSoon();
         try {
-          const saved = await storage.store.saveResult(result);
+          const saved = await storage.store.saveVersionedResult(result);
           // Only now may the UI say "saved": this line is the checker's ground truth.
           writeSync(journal, `${saved.eventId} ${saved.epoch} ${saved.seq}\n`);
           journaled += 1;

@@ -12,13 +12,11 @@
  *
  * What this can and cannot stop with an RGB camera: `adapters/face/LIVENESS.md`.
  */
+import { CHALLENGE_ACTIONS, type ChallengeAction } from "@kiosk/contracts";
 import { cosineSimilarity } from "./face-match.ts";
 
-/** Actions a challenge can ask for. "left"/"right" are the applicant's own. */
-export const CHALLENGE_ACTIONS = ["blink", "turn-left", "turn-right"] as const;
-
-/** One of {@linkcode CHALLENGE_ACTIONS}. */
-export type ChallengeAction = (typeof CHALLENGE_ACTIONS)[number];
+// The actions a challenge can ask for are part of the result contract, so they are defined there.
+export { CHALLENGE_ACTIONS, type ChallengeAction };
 
 /**
  * Why a challenge failed.

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { assessPassiveLiveness, decideLiveness, type PassiveVerdict } from "./liveness-decision.ts";
+import { LIVENESS_FAILURES } from "@kiosk/contracts";
+import { CHALLENGE_FAILURES } from "./liveness-challenge.ts";
+import { assessPassiveLiveness, decideLiveness, type LivenessDecision, type PassiveVerdict } from "./liveness-decision.ts";
 
 const LIMITS = { minReal: 0.6, minLive: 0.6 };
 
@@ -44,5 +46,25 @@ describe("decideLiveness", () => {
     expect(decideLiveness("both", { passive: passiveOk, challenge: passed })).toEqual({ live: true });
     expect(decideLiveness("both", { passive: passiveBad, challenge: failed })).toEqual({ live: false, reason: "timeout" });
     expect(decideLiveness("both", { passive: passiveBad, challenge: passed })).toEqual({ live: false, reason: "not-live" });
+  });
+});
+
+describe("liveness reasons in results", () => {
+  test("every reason a liveness decision gives is a liveness failure of the result contract", () => {
+    // Listing the union as a record keys it exhaustively: a new reason fails the type check until added here.
+    const reasons: Record<Extract<LivenessDecision, { live: false }>["reason"], true> = {
+      "not-real": true,
+      "not-live": true,
+      "no-face": true,
+      timeout: true,
+      "face-swapped": true,
+      "multiple-faces": true,
+      "wrong-action": true,
+      "challenge-unfinished": true,
+      "challenge-missing": true,
+      "passive-missing": true,
+    };
+    const known: readonly string[] = LIVENESS_FAILURES;
+    expect([...Object.keys(reasons), ...CHALLENGE_FAILURES].filter((reason) => !known.includes(reason))).toEqual([]);
   });
 });

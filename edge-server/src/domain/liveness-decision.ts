@@ -3,13 +3,11 @@
  * scores) over the frames checked, the active challenge's outcome, and how
  * the configured mode (`face.liveness.mode`) combines them. Pure.
  */
+import { LIVENESS_MODES, type LivenessMode } from "@kiosk/contracts";
 import type { ChallengeFailure, ChallengeStatus } from "./liveness-challenge.ts";
 
-/** How liveness is decided: the passive signals, the active challenge, or both must pass. */
-export const LIVENESS_MODES = ["passive", "active", "both"] as const;
-
-/** One of {@linkcode LIVENESS_MODES}. */
-export type LivenessMode = (typeof LIVENESS_MODES)[number];
+// The modes are part of the result contract (how liveness was decided), so they are defined there.
+export { LIVENESS_MODES, type LivenessMode };
 
 /** Limits of the passive check; the `face.liveness.passive` settings satisfy it. */
 export interface PassiveLimits {

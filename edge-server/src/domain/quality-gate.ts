@@ -7,23 +7,10 @@
  * Bystanders only count (for "one person at a time"); nothing about them is
  * read beyond their box size, and nothing is kept.
  */
+import { GUIDANCE_CODES, type GuidanceCode } from "@kiosk/contracts";
 
-/** Guidance codes, in the order they are reported (the first is the one to show). */
-export const GUIDANCE_CODES = [
-  "no-face",
-  "multiple-faces",
-  "too-far",
-  "too-close",
-  "off-center",
-  "face-the-camera",
-  "too-dark",
-  "too-bright",
-  "blurry",
-  "eyes-closed",
-] as const;
-
-/** One of {@linkcode GUIDANCE_CODES}. */
-export type GuidanceCode = (typeof GUIDANCE_CODES)[number];
+// The codes are part of the result contract (a face attempt's reasons), so they are defined there.
+export { GUIDANCE_CODES, type GuidanceCode };
 
 /** The limits of the gate; the `face.quality` settings satisfy it. */
 export interface QualityThresholds {

@@ -4,13 +4,13 @@
  * challenge sees, exactly `face.matchFrames` of them, the best by quality,
  * meet the chip photo. (`face-capture.test.ts` runs the real engine.)
  */
-import { seededRandom } from "@kiosk/contracts";
+import { FACE_ATTEMPT_OUTCOMES, seededRandom } from "@kiosk/contracts";
 import { FakeClock } from "@kiosk/contracts/testing";
 import { describe, expect, test } from "bun:test";
 import { MATCH_RULE, ruleSimilarity } from "../domain/face-match.ts";
 import { defaultFaceConfig } from "../face-config.ts";
 import type { FaceEngine, FrameAnalysis, LiveFrame, LiveFrameSource, RgbImage } from "../ports.ts";
-import { FaceCapture, type FaceCaptureSettings } from "./face-capture.ts";
+import { FaceCapture, type CaptureOutcome, type FaceCaptureSettings } from "./face-capture.ts";
 
 const FRAME_MS = 200;
 const MODEL = { model: "scripted-2d", dims: 2 };
@@ -116,5 +116,14 @@ describe("FaceCapture decides on exactly K quality-ranked frames", () => {
     expect(outcome).toMatchObject({ outcome: "matched" });
     if (outcome.outcome !== "matched") throw new Error("unreachable");
     expect(outcome.decision.similarity).toBeCloseTo(Math.cos((15 * Math.PI) / 180), 6);
+  });
+});
+
+describe("capture outcomes in results", () => {
+  test("every capture outcome is a face attempt outcome of the result contract", () => {
+    // Keyed by the union, so a new outcome fails the type check until listed here.
+    const outcomes: Record<CaptureOutcome["outcome"], true> = { matched: true, "not-matched": true, "not-live": true, "chip-unusable": true, "timed-out": true, cancelled: true };
+    const known: readonly string[] = FACE_ATTEMPT_OUTCOMES;
+    expect(Object.keys(outcomes).filter((outcome) => !known.includes(outcome))).toEqual([]);
   });
 });

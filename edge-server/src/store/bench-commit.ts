@@ -3,7 +3,7 @@
  * disk, end to end: validate, sign, chain, seal and commit with fsync
  * (`synchronous=FULL`). For `./kiosk bench sync`.
  */
-import { generateSigner, silentLogger, systemClock, type VerificationResult } from "@kiosk/contracts";
+import { generateSigner, silentLogger, systemClock, type Signature, type VerificationResult } from "@kiosk/contracts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,14 +22,24 @@ export interface CommitBench {
   readonly dir: string;
 }
 
+/** A signature of the size a person signs on the kiosk (one stroke of 300 points), for the store benchmarks. */
+export const BENCH_SIGNATURE: Signature = {
+  width: 1000,
+  height: 400,
+  strokes: [Array.from({ length: 600 }, (_, i) => (i % 2 === 0 ? i : 200 + (i % 100)))],
+  capturedAt: "2026-01-01T00:00:55.000Z",
+};
+
 function result(kioskId: string): VerificationResult {
   return {
     sessionId: crypto.randomUUID(),
     kioskId,
     outcome: "verified",
     card: { cardType: "resident", idNumber: "11010519491231002X", name: "测试", sex: "female", birthDate: "1949-12-31", validUntil: "long-term" },
-    face: { model: "bench", similarity: 0.8, threshold: 0.6, livenessPassed: true },
+    face: { model: "bench", threshold: 0.6, similarity: 0.8, liveness: { mode: "both", passed: true, actions: ["blink"] } },
+    attempts: [{ outcome: "matched", reasons: [] }],
     matters: [{ matterId: "M-1", role: "legal-representative" }],
+    signature: BENCH_SIGNATURE,
     startedAt: "2026-01-01T00:00:00.000Z",
     completedAt: "2026-01-01T00:01:00.000Z",
   };

@@ -17,6 +17,7 @@ import { OutboxSender } from "../outbox/outbox-sender.ts";
 import { createAesGcmSealer } from "./data-sealer.ts";
 import { openDatabase } from "./db.ts";
 import { DiskBudget, fileDiskProbe } from "./disk-budget.ts";
+import { BENCH_SIGNATURE } from "./bench-commit.ts";
 import { KioskStore } from "./kiosk-store.ts";
 import { SqliteOutbox } from "./sqlite-outbox.ts";
 
@@ -55,8 +56,10 @@ function result(kioskId: string, n: number): VerificationResult {
     outcome: n % 10 === 0 ? "declined" : "verified",
     ...(n % 10 === 0 ? { referralCode: `R${String(n % 100_000).padStart(5, "0")}` } : {}),
     card: { cardType: "resident", idNumber: "11010519491231002X", name: "测试", sex: "female", birthDate: "1949-12-31", validUntil: "long-term" },
-    face: { model: "bench", similarity: 0.8, threshold: 0.6, livenessPassed: true },
+    face: { model: "bench", threshold: 0.6, similarity: 0.8, liveness: { mode: "both", passed: true, actions: ["blink"] } },
+    attempts: [{ outcome: "matched", reasons: [] }],
     matters: [{ matterId: `M-${n}`, role: "legal-representative" }],
+    ...(n % 10 === 0 ? {} : { signature: BENCH_SIGNATURE }),
     startedAt: "2026-01-01T00:00:00.000Z",
     completedAt: "2026-01-01T00:01:00.000Z",
   };

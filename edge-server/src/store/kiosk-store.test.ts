@@ -39,7 +39,7 @@ describe("KioskStore", () => {
     const stored = await t.store.readRecord(1, 1);
     expect(stored?.state).toBe("pending");
     expect(JSON.parse(stored?.body ?? "null")).toEqual(result);
-    expect(stored?.header).toMatchObject({ kind: "verification-result", schemaVersion: 1, prevHash: GENESIS_HASH, createdAt: "2026-03-01T08:00:00.000Z" });
+    expect(stored?.header).toMatchObject({ kind: "verification-result", schemaVersion: 2, prevHash: GENESIS_HASH, createdAt: "2026-03-01T08:00:00.000Z" });
     expect(count(t, "outbox")).toBe(1);
   });
 
@@ -125,6 +125,25 @@ describe("KioskStore", () => {
     const other = await rejectionOf(t.store.saveResult(sampleResult({ kioskId: "hall-9-k9" })));
     expect(isKioskError(other, "bad-request")).toBe(true);
     expect(count(t, "records")).toBe(0);
+  });
+
+  test("a result of schema version 1 is saved as version 1; each version is checked against its own schema", async () => {
+    t = await openTestStore();
+    const { face, attempts: _attempts, signature: _signature, ...common } = sampleResult();
+    const v1 = { ...common, outcome: "verified" as const, face: { model: face!.model, similarity: 0.81, threshold: face!.threshold, livenessPassed: true } };
+    const saved = await t.store.saveVersionedResult({ schemaVersion: 1, body: v1 });
+    const stored = await t.store.readRecord(1, saved.seq);
+    expect(stored?.header.schemaVersion).toBe(1);
+    expect(JSON.parse(stored?.body ?? "null")).toEqual(v1);
+
+    const refusal = async (result: Parameters<KioskStore["saveVersionedResult"]>[0]) => ((await rejectionOf(t!.store.saveVersionedResult(result))) as Error).message;
+    expect(await refusal({ schemaVersion: 2, body: { ...sampleResult(), signature: undefined } })).toBe("Invalid verification result v2: signature (custom)");
+    const offCanvas = sampleResult();
+    offCanvas.signature!.strokes[0]![0] = 5000;
+    expect(await refusal({ schemaVersion: 2, body: offCanvas })).toContain("signature.strokes.0");
+    expect(await refusal({ schemaVersion: 1, body: sampleResult() as never })).toContain("face.livenessPassed");
+    expect(await refusal({ schemaVersion: 3, body: sampleResult() } as never)).toBe("Unknown verification result schema version 3");
+    expect(count(t, "records")).toBe(1);
   });
 
   test("beginEpoch restarts the sequence and the chain; earlier epochs stay readable", async () => {

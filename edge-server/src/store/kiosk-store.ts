@@ -10,14 +10,15 @@ import {
   GENESIS_HASH,
   importVerifyKey,
   KioskError,
+  parseVerificationResult,
   VERIFICATION_RESULT_KIND,
   VERIFICATION_RESULT_SCHEMA_VERSION,
-  verificationResultSchema,
   type Clock,
   type Logger,
   type RecordHeader,
   type Signer,
   type VerificationResult,
+  type VersionedVerificationResult,
 } from "@kiosk/contracts";
 import { chainProblems, recordBody, signNextRecord, type RecordBody } from "../domain/record-chain.ts";
 import type { DataSealer } from "./data-sealer.ts";
@@ -223,33 +224,41 @@ export class KioskStore {
   }
 
   /**
-   * Saves a verification result: validates it, signs it, chains it, seals
-   * its personal data and commits it with its outbox row. When this resolves
-   * the result is on disk, and only then may the UI say "saved". Saving the
-   * same session again returns the first save.
+   * Saves a verification result of the current schema version
+   * (`VERIFICATION_RESULT_SCHEMA_VERSION`): validates it, signs it, chains
+   * it, seals its personal data and commits it with its outbox row. When
+   * this resolves the result is on disk, and only then may the UI say
+   * "saved". Saving the same session again returns the first save.
    *
    * @throws {KioskError} `bad-request` when the result does not match its
    *   schema or another result of the session is already saved; `store-full`
    *   when storage is above the hard watermark; `store-failed` on a database failure
    *   or when storage cannot be measured.
    */
-  async saveResult(result: VerificationResult): Promise<SavedRecord> {
-    const parsed = verificationResultSchema.safeParse(result);
-    if (!parsed.success) {
+  saveResult(result: VerificationResult): Promise<SavedRecord> {
+    return this.saveVersionedResult({ schemaVersion: VERIFICATION_RESULT_SCHEMA_VERSION, body: result });
+  }
+
+  /**
+   * Saves a verification result of any schema version central accepts, as
+   * that version (see {@linkcode KioskStore.saveResult}).
+   *
+   * @throws {KioskError} as {@linkcode KioskStore.saveResult}.
+   */
+  async saveVersionedResult(result: VersionedVerificationResult): Promise<SavedRecord> {
+    const parsed = parseVerificationResult(result.schemaVersion, result.body);
+    if (!parsed.ok) {
       // Only paths and codes: the values are personal data.
-      const where = parsed.error.issues.map((i) => `${i.path.join(".") || "result"} (${i.code})`).join(", ");
-      throw new KioskError("bad-request", `Invalid verification result: ${where}`);
+      if (parsed.unknownVersion) throw new KioskError("bad-request", `Unknown verification result schema version ${result.schemaVersion}`);
+      const where = parsed.issues.map((i) => `${i.path || "result"} (${i.code})`).join(", ");
+      throw new KioskError("bad-request", `Invalid verification result v${result.schemaVersion}: ${where}`);
     }
+    const { schemaVersion, body } = parsed.result;
     const kioskId = this.identity().kioskId;
-    if (parsed.data.kioskId !== kioskId) {
-      throw new KioskError("bad-request", `Verification result names kiosk "${parsed.data.kioskId}", this is "${kioskId}"`);
+    if (body.kioskId !== kioskId) {
+      throw new KioskError("bad-request", `Verification result names kiosk "${body.kioskId}", this is "${kioskId}"`);
     }
-    return this.appendRecord({
-      eventId: parsed.data.sessionId,
-      kind: VERIFICATION_RESULT_KIND,
-      schemaVersion: VERIFICATION_RESULT_SCHEMA_VERSION,
-      body: JSON.stringify(parsed.data),
-    });
+    return this.appendRecord({ eventId: body.sessionId, kind: VERIFICATION_RESULT_KIND, schemaVersion, body: JSON.stringify(body) });
   }
 
   /**

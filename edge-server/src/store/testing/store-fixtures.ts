@@ -4,7 +4,7 @@
  */
 import type { Database } from "bun:sqlite";
 import { generateSigner, type Clock, type Logger, type LogRecord, type Signer, type VerificationResult } from "@kiosk/contracts";
-import { captureLogger, FakeClock } from "@kiosk/contracts/testing";
+import { captureLogger, FakeClock, sampleSignature } from "@kiosk/contracts/testing";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,7 +29,7 @@ export function randomDataKey(): Promise<CryptoKey> {
 
 let sessionCounter = 0;
 
-/** A valid verification result for {@linkcode KIOSK_ID} with a fresh session id. */
+/** A valid verification result (current version) for {@linkcode KIOSK_ID} with a fresh session id. */
 export function sampleResult(overrides: Partial<VerificationResult> = {}): VerificationResult {
   sessionCounter += 1;
   return {
@@ -45,8 +45,14 @@ export function sampleResult(overrides: Partial<VerificationResult> = {}): Verif
       birthDate: "1949-12-31",
       validUntil: "long-term",
     },
-    face: { model: "facenet-512", similarity: 0.81, threshold: 0.6, livenessPassed: true },
+    face: { model: "facenet-512", threshold: 0.6, similarity: 0.81, liveness: { mode: "both", passed: true, actions: ["blink"] } },
+    attempts: [
+      { outcome: "not-matched", reasons: [] },
+      { outcome: "matched", reasons: [] },
+    ],
     matters: [{ matterId: `M-${sessionCounter}`, role: "legal-representative" }],
+    // A short signature keeps 500 results within one batch's byte limit; a signature of real size is about 300 points.
+    signature: sampleSignature({ strokes: 2, pointsPerStroke: 20 }),
     startedAt: "2026-01-01T00:00:00.000Z",
     completedAt: "2026-01-01T00:01:00.000Z",
     ...overrides,
