@@ -1,4 +1,4 @@
-import { loadCentralConfig, readCentralKey, registerKiosk } from "@kiosk/central";
+import { loadCentralConfig, putMatters, readCentralKey, registerKiosk } from "@kiosk/central";
 import { DEMO_CARDS_DIR } from "@kiosk/device";
 import { loadOrCreateSigningKey } from "@kiosk/runtime";
 import { existsSync, mkdirSync } from "node:fs";
@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { ChildService, httpReady } from "../child-service.ts";
 import { EXIT, type CliIo } from "../io.ts";
 import { debianPackageHost, DEMO_PACKAGES, ensureSystemPackages, type PackageHost } from "../system-packages.ts";
+import { demoMatters, loadDemoCardholders, mattersPerCard } from "./demo-matters.ts";
 
 const DEMO_KIOSK_ID = "demo-hall-01-k01";
 const DEMO_HALL_ID = "demo-hall-01";
@@ -25,11 +26,11 @@ export interface DemoDeps {
 }
 
 /**
- * `./kiosk demo`: runs central (embedded SQLite), a simulated ID-card reader
- * on a pty, and one kiosk's edge server reading it through the real serial
- * stack with a replayed camera, each as its own process, until Ctrl-C.
- * Before starting anything it checks the Debian packages it needs, as
- * `./kiosk test` does.
+ * `./kiosk demo`: runs central (embedded SQLite) holding a few open matters
+ * of the demo cardholders, a simulated ID-card reader on a pty, and one
+ * kiosk's edge server reading it through the real serial stack with a
+ * replayed camera, each as its own process, until Ctrl-C. Before starting
+ * anything it checks the Debian packages it needs, as `./kiosk test` does.
  */
 export async function run(args: string[], io: CliIo, deps: DemoDeps = { packages: debianPackageHost() }): Promise<number> {
   const { values } = parseArgs({
@@ -54,6 +55,9 @@ export async function run(args: string[], io: CliIo, deps: DemoDeps = { packages
   const host = values.host ?? "127.0.0.1";
   const dataDir = resolve(io.cwd, values["data-dir"] ?? "var/demo");
   const logDir = join(dataDir, "logs");
+  const holders = await loadDemoCardholders();
+  const matters = demoMatters(holders, DEMO_HALL_ID);
+  const perCard = Object.entries(mattersPerCard(holders, matters)).map(([card, n]) => `${card} card ${n === 0 ? "none" : n}`);
   mkdirSync(logDir, { recursive: true });
 
   // The demo always runs on embedded SQLite, whatever the shell has set.
@@ -96,6 +100,11 @@ export async function run(args: string[], io: CliIo, deps: DemoDeps = { packages
     const centralKey = await readCentralKey(centralConfig);
     const kioskKey = await loadOrCreateSigningKey(kioskSigningKeyPath);
     await registerKiosk(centralConfig, { kioskId: DEMO_KIOSK_ID, hallId: DEMO_HALL_ID, publicKey: kioskKey.publicKey });
+    // What the registration system does: open matters naming the demo
+    // cardholders, written before the kiosk starts so its first sync pull
+    // brings them. Writing them again on a restart changes nothing.
+    io.err("Writing the demo cardholders' open matters to central…\n");
+    await putMatters(centralConfig, matters);
     io.err("Starting the simulated ID-card reader…\n");
     const readerLink = join(dataDir, "reader-tty");
     children.push(
@@ -154,6 +163,7 @@ export async function run(args: string[], io: CliIo, deps: DemoDeps = { packages
       `  Kiosk UI:         ${edgeUrl}/`,
       `  Kiosk health:     ${edgeUrl}/api/health`,
       `  Central console:  ${centralUrl}/`,
+      `  Open matters:     ${perCard.join(", ")}`,
       `  Data and logs:    ${dataDir}`,
       "Press Ctrl-C to stop.",
       "",
