@@ -1,6 +1,7 @@
 /**
- * `./kiosk demo` seen from a browser: the kiosk UI shell loads, the edge
- * server reports health as JSON, central shows the kiosk's heartbeat, and
+ * `./kiosk demo` seen from a browser, on a PATH without socat and ffmpeg as
+ * on a fresh machine: the kiosk UI shell loads, the edge server reports
+ * health as JSON, central shows the kiosk's heartbeat, and
  * the open matters central holds for the demo cardholders reach the kiosk's
  * sync-down cache.
  */
@@ -8,7 +9,7 @@ import { freePort } from "@kiosk/central/testing";
 import { edgeHealthSchema } from "@kiosk/contracts";
 import { openSyncCacheReader } from "@kiosk/edge-server/testing";
 import { expect, test as base, type APIRequestContext } from "@playwright/test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ProcessGroup } from "../src/testing/process-group.ts";
@@ -21,21 +22,39 @@ interface Demo {
   readonly edgeUrl: string;
   readonly centralUrl: string;
   readonly dataDir: string;
+  /** The demo's PATH: this one without socat and ffmpeg. */
+  readonly path: string;
 }
 
-/** Starts `./kiosk demo` on free ports with its data in `dataDir`; resolves once it prints its URLs. */
-async function startDemo(dataDir: string): Promise<Demo> {
+/** Programs a fresh machine may lack, which the demo must not need. */
+const NOT_INSTALLED = ["socat", "ffmpeg"];
+
+/** A folder of links to every program on this process's PATH but {@linkcode NOT_INSTALLED}, to use as PATH. */
+function pathWithoutExtras(dir: string): string {
+  const bin = join(dir, "bin");
+  mkdirSync(bin);
+  for (const entry of (process.env["PATH"] ?? "").split(":")) {
+    if (!entry || !existsSync(entry)) continue;
+    for (const name of readdirSync(entry)) {
+      if (!NOT_INSTALLED.includes(name) && !existsSync(join(bin, name))) symlinkSync(join(entry, name), join(bin, name));
+    }
+  }
+  return bin;
+}
+
+/** Starts `./kiosk demo` on free ports with its data in `dataDir` and `path` as PATH; resolves once it prints its URLs. */
+async function startDemo(dataDir: string, path: string): Promise<Demo> {
   const [edgePort, centralPort] = [await freePort(), await freePort()];
   const group = ProcessGroup.start(join(ROOT, "kiosk"), ["demo", "--edge-port", String(edgePort), "--central-port", String(centralPort), "--data-dir", dataDir], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: "" },
+    env: { ...process.env, PATH: path, DATABASE_URL: "" },
   });
   try {
     await expect.poll(() => group.output, { timeout: 45_000, message: "the demo prints its URLs" }).toContain("Press Ctrl-C to stop.");
     const edgeUrl = group.output.match(/Kiosk UI:\s+(\S+)\//)?.[1];
     const centralUrl = group.output.match(/Central console:\s+(\S+)\//)?.[1];
     if (!edgeUrl || !centralUrl) throw new Error(`Cannot find the URLs in the demo's output:\n${group.output}`);
-    return { group, edgeUrl, centralUrl, dataDir };
+    return { group, edgeUrl, centralUrl, dataDir, path };
   } catch (error) {
     await group.stop();
     throw error;
@@ -47,20 +66,21 @@ async function startDemo(dataDir: string): Promise<Demo> {
 // to start. Stopping never throws, so the test's own failure is the one reported.
 const test = base.extend<{ demo: Demo }>({
   demo: async ({}, use, testInfo) => {
-    const dataDir = mkdtempSync(join(tmpdir(), "kiosk-demo-"));
+    const dir = mkdtempSync(join(tmpdir(), "kiosk-demo-"));
     let demo: Demo | undefined;
     try {
-      demo = await startDemo(dataDir);
+      demo = await startDemo(join(dir, "data"), pathWithoutExtras(dir));
       await use(demo);
     } finally {
       await demo?.group.stop();
       if (demo) await testInfo.attach("demo output", { body: demo.group.output, contentType: "text/plain" });
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
   },
 });
 
-test("the demo serves the UI shell and health, and central shows the kiosk's heartbeat", async ({ page, request, demo }) => {
+test("without socat or ffmpeg, the demo serves the UI shell and health, and central shows the kiosk's heartbeat", async ({ page, request, demo }) => {
+  expect(Bun.which("socat", { PATH: demo.path }) ?? Bun.which("ffmpeg", { PATH: demo.path }), "the demo's PATH has neither").toBeNull();
   await page.goto(`${demo.edgeUrl}/`);
   await expect(page.getByRole("heading", { name: "实名核验自助终端" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "请将身份证放在读卡区" })).toBeVisible();
@@ -124,7 +144,7 @@ test("the demo cardholders' open matters reach the kiosk's sync-down cache, once
   // A restart on the same data writes the same matters again: central logs
   // no change, so the kiosk's cursor and the matters stay as they were.
   expect((await demo.group.stop()).code).toBe(0);
-  const again = await startDemo(demo.dataDir);
+  const again = await startDemo(demo.dataDir, demo.path);
   try {
     const health = () => syncDownHealth(request, again.edgeUrl);
     await expect.poll(async () => (await health())?.lastCompleteAt, { timeout: 20_000, message: "the restarted kiosk pulls again" }).not.toBe(first?.lastCompleteAt);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { captureIo } from "./testing/capture-io.ts";
-import { DEMO_PACKAGES, ensureSystemPackages, installCommand, missingPackages, TEST_PACKAGES, type PackageHost, type RunCommand } from "./system-packages.ts";
+import { ensureSystemPackages, installCommand, missingPackages, TEST_PACKAGES, type PackageHost, type RunCommand } from "./system-packages.ts";
 
 /** A package host where `installed` are installed, and apt-get installs what it is asked to unless `aptFails`. */
 function fakeHost(options: { asRoot: boolean; installed: string[]; aptFails?: boolean }) {
@@ -41,13 +41,6 @@ describe("installCommand", () => {
   });
 });
 
-describe("the packages each command needs", () => {
-  test("the demo needs only socat, and the tests need it too", () => {
-    expect(Object.keys(DEMO_PACKAGES)).toEqual(["socat"]);
-    expect(Object.keys(TEST_PACKAGES).sort()).toEqual(["chromium", "ffmpeg", "gcc", "libusb-1.0-0", "postgresql", "socat"]);
-  });
-});
-
 describe("ensureSystemPackages", () => {
   test("not as root: prints why and the exact sudo apt-get line, and runs nothing", async () => {
     const { host, apt } = fakeHost({ asRoot: false, installed: ["chromium", "postgresql", "gcc", "libusb-1.0-0"] });
@@ -64,26 +57,26 @@ describe("ensureSystemPackages", () => {
   });
 
   test("as root: installs exactly the missing packages with apt-get, without questions", async () => {
-    const { host, apt } = fakeHost({ asRoot: true, installed: [] });
+    const { host, apt } = fakeHost({ asRoot: true, installed: ["chromium", "ffmpeg", "postgresql", "libusb-1.0-0"] });
     const { io, err } = captureIo();
-    expect(await ensureSystemPackages(DEMO_PACKAGES, "./kiosk demo", io, host)).toBe(true);
+    expect(await ensureSystemPackages(TEST_PACKAGES, "./kiosk test", io, host)).toBe(true);
     expect(apt).toEqual([
       { argv: ["apt-get", "update", "-qq"], frontend: "noninteractive" },
-      { argv: ["apt-get", "install", "-y", "--no-install-recommends", "socat", "-qq"], frontend: "noninteractive" },
+      { argv: ["apt-get", "install", "-y", "--no-install-recommends", "socat", "gcc", "-qq"], frontend: "noninteractive" },
     ]);
-    expect(err.join("")).toContain("Installing system packages ./kiosk demo needs:\n  socat: the pty pair");
+    expect(err.join("")).toContain("Installing system packages ./kiosk test needs:\n  socat: serial tests over real kernel ptys\n  gcc:");
   });
 
   test("as root: a failing apt-get fails the check", async () => {
     const { host, apt } = fakeHost({ asRoot: true, installed: [], aptFails: true });
-    expect(await ensureSystemPackages(DEMO_PACKAGES, "./kiosk demo", captureIo().io, host)).toBe(false);
+    expect(await ensureSystemPackages(TEST_PACKAGES, "./kiosk test", captureIo().io, host)).toBe(false);
     expect(apt.length).toBe(1);
   });
 
   test("does nothing when every package is installed", async () => {
-    const { host, apt } = fakeHost({ asRoot: true, installed: ["socat"] });
+    const { host, apt } = fakeHost({ asRoot: true, installed: Object.keys(TEST_PACKAGES) });
     const { io, err } = captureIo();
-    expect(await ensureSystemPackages(DEMO_PACKAGES, "./kiosk demo", io, host)).toBe(true);
+    expect(await ensureSystemPackages(TEST_PACKAGES, "./kiosk test", io, host)).toBe(true);
     expect([apt, err]).toEqual([[], []]);
   });
 });

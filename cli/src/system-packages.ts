@@ -1,7 +1,9 @@
 /**
- * The Debian packages `./kiosk test` and `./kiosk demo` need, checked before
- * either starts anything: run as root the missing ones are installed with
- * apt-get, otherwise the exact apt-get line to run is printed.
+ * The Debian packages a command needs, checked before it starts anything:
+ * run as root the missing ones are installed with apt-get, otherwise the
+ * exact apt-get line to run is printed. `./kiosk test` uses it; `./kiosk
+ * demo` needs no Debian package (its pty link is made through libc, its
+ * camera replays images).
  */
 import type { CliIo } from "./io.ts";
 
@@ -16,15 +18,6 @@ export const TEST_PACKAGES: PackageNeeds = {
   postgresql: "central tests on PostgreSQL",
   "libusb-1.0-0": "node-hid's native module links it",
   gcc: "builds the test double of the vendor's WLT photo library",
-};
-
-/**
- * Packages `./kiosk demo` needs, and why. The demo's camera replays a folder
- * of images (decoded by sharp, no ffmpeg) and its reader is on a serial port,
- * so node-hid's native module (and libusb) is never loaded.
- */
-export const DEMO_PACKAGES: PackageNeeds = {
-  socat: "the pty pair between the simulated ID-card reader and the kiosk",
 };
 
 /** Runs a command and returns its exit code and output. */
@@ -59,7 +52,7 @@ export function installCommand(names: readonly string[], asRoot: boolean): strin
  * anything. Missing ones are installed with apt-get when running as root;
  * otherwise the apt-get line to run is printed on standard error.
  *
- * @param command What needs the packages, for messages, such as `./kiosk demo`.
+ * @param command What needs the packages, for messages, such as `./kiosk test`.
  * @returns True when every package is installed (now or already).
  */
 export async function ensureSystemPackages(needs: PackageNeeds, command: string, io: CliIo, host: PackageHost): Promise<boolean> {

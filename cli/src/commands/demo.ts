@@ -6,7 +6,6 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ChildService, httpReady } from "../child-service.ts";
 import { EXIT, type CliIo } from "../io.ts";
-import { debianPackageHost, DEMO_PACKAGES, ensureSystemPackages, type PackageHost } from "../system-packages.ts";
 import { demoMatters, loadDemoCardholders, mattersPerCard } from "./demo-matters.ts";
 
 const DEMO_KIOSK_ID = "demo-hall-01-k01";
@@ -19,20 +18,15 @@ function port(value: string | undefined, fallback: number, flag: string): number
   return n;
 }
 
-/** What the demo needs of the machine, replaced in tests. */
-export interface DemoDeps {
-  /** Where the Debian packages the demo needs are checked (and installed when root). */
-  readonly packages: PackageHost;
-}
-
 /**
  * `./kiosk demo`: runs central (embedded SQLite) holding a few open matters
  * of the demo cardholders, a simulated ID-card reader on a pty, and one
  * kiosk's edge server reading it through the real serial stack with a
- * replayed camera, each as its own process, until Ctrl-C. Before starting
- * anything it checks the Debian packages it needs, as `./kiosk test` does.
+ * replayed camera, each as its own process, until Ctrl-C. It needs nothing
+ * beyond Bun and the npm packages: the reader's pty link is made through
+ * libc (no socat) and the camera replays images (no ffmpeg).
  */
-export async function run(args: string[], io: CliIo, deps: DemoDeps = { packages: debianPackageHost() }): Promise<number> {
+export async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -51,7 +45,6 @@ export async function run(args: string[], io: CliIo, deps: DemoDeps = { packages
     io.err(`${(error as Error).message}\n`);
     return EXIT.usage;
   }
-  if (!(await ensureSystemPackages(DEMO_PACKAGES, "./kiosk demo", io, deps.packages))) return EXIT.failure;
   const host = values.host ?? "127.0.0.1";
   const dataDir = resolve(io.cwd, values["data-dir"] ?? "var/demo");
   const logDir = join(dataDir, "logs");
