@@ -12,7 +12,7 @@
  *
  * Linux only.
  */
-import { sleep, systemClock } from "@kiosk/contracts";
+import { sleep, systemClock, type Clock } from "@kiosk/contracts";
 import { dlopen, FFIType } from "bun:ffi";
 import { closeSync, constants, openSync, symlinkSync, writeSync } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -44,9 +44,9 @@ const RAW_LINE = { baudRate: 115200, dataBits: 8, stopBits: 1, parity: "none", r
 function openPty(lib: PtyLibc, termios: Termios): Pty {
   const master = openSync("/dev/ptmx", constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
   try {
-    if (lib.unlockpt(master) !== 0) throw new Error("unlockpt failed on a new pty master");
+    if (lib.unlockpt(master) !== 0) throw new Error("Cannot unlock a new pty (unlockpt failed)");
     const name = new Uint8Array(PTS_NAME_BYTES);
-    if (lib.ptsname_r(master, name, name.length) !== 0) throw new Error("ptsname_r failed on a new pty master");
+    if (lib.ptsname_r(master, name, name.length) !== 0) throw new Error("Cannot name a new pty (ptsname_r failed)");
     const slavePath = new TextDecoder().decode(name.subarray(0, name.indexOf(0)));
     const slave = openSync(slavePath, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
     termios.configure(slave, RAW_LINE);
@@ -63,7 +63,7 @@ function openMasterReader(fd: number) {
 }
 
 /** Copies every chunk `reader` yields to the descriptor `to` until the reader ends (cancelled or failed). */
-async function copy(reader: ReturnType<typeof openMasterReader>, to: number, isOpen: () => boolean): Promise<void> {
+async function copy(reader: ReturnType<typeof openMasterReader>, to: number, isOpen: () => boolean, clock: Clock): Promise<void> {
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -75,13 +75,23 @@ async function copy(reader: ReturnType<typeof openMasterReader>, to: number, isO
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
           if (code !== "EAGAIN" && code !== "EWOULDBLOCK" && code !== "EINTR") return;
-          await sleep(systemClock, WRITE_RETRY_MS);
+          await sleep(clock, WRITE_RETRY_MS);
         }
       }
     }
   } catch {
-    // A master read fails only when the link is being closed: nothing is left to copy.
+    // The read failed: this direction is over, and the caller ends the link.
   }
+}
+
+/** Options of {@linkcode startFfiPtyLink}. */
+export interface FfiPtyLinkOptions {
+  /** Where to link the first pty, which a kiosk opens like `/dev/ttyUSB0`. */
+  readonly pathA: string;
+  /** Where to link the second pty, connected to `pathA`. */
+  readonly pathB: string;
+  /** Times the retry of a write to a full pty; defaults to the system clock. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -97,8 +107,9 @@ async function copy(reader: ReturnType<typeof openMasterReader>, to: number, isO
  * await using link = await startFfiPtyLink({ pathA: "/tmp/kiosk-reader", pathB: "/tmp/sim/reader" });
  * ```
  */
-export async function startFfiPtyLink(options: { readonly pathA: string; readonly pathB: string }): Promise<PtyLink> {
+export async function startFfiPtyLink(options: FfiPtyLinkOptions): Promise<PtyLink> {
   const { pathA, pathB } = options;
+  const clock = options.clock ?? systemClock;
   const libc = dlopen("libc.so.6", LIBC_SYMBOLS);
   const termios = Termios.load();
   const ptys: Pty[] = [];
@@ -127,7 +138,8 @@ export async function startFfiPtyLink(options: { readonly pathA: string; readonl
   // Bun reads a duplicate of each master through epoll; cancelling the reader
   // closes that duplicate, without which the slaves would never hang up.
   const readers = [openMasterReader(a.master), openMasterReader(b.master)] as const;
-  const copying = Promise.all([copy(readers[0], b.master, isOpen), copy(readers[1], a.master, isOpen)]);
+  const copies = [copy(readers[0], b.master, isOpen, clock), copy(readers[1], a.master, isOpen, clock)];
+  const copying = Promise.all(copies);
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
@@ -139,5 +151,8 @@ export async function startFfiPtyLink(options: { readonly pathA: string; readonl
     })();
     return stopped;
   };
+  // A direction that ends while the link is open (a read or write failed)
+  // ends the link: both ports hang up, as they do when socat exits.
+  void Promise.race(copies).then(() => (open ? stop() : undefined));
   return { pathA, pathB, kill: stop, stop, [Symbol.asyncDispose]: stop };
 }
