@@ -1,16 +1,17 @@
 /**
  * One-shot administration on central's database and key, for the
- * `./kiosk central …` commands: register a kiosk key, create an API token,
- * show central's public key. Each opens the configured database (migrating
+ * `./kiosk central …` commands and the demo: register a kiosk key, create an
+ * API token, write matters, show central's public key. Each opens the configured database (migrating
  * it), does one thing and closes it; central may be running meanwhile.
  */
-import { silentLogger, systemClock, type Clock, type Logger } from "@kiosk/contracts";
+import { silentLogger, systemClock, type Clock, type Logger, type MatterInput } from "@kiosk/contracts";
 import { loadOrCreateSigningKey } from "@kiosk/runtime";
 import type { CentralConfig } from "./config.ts";
 import type { KioskKeyRegistered, KioskKeyRegistration } from "./ports.ts";
 import { centralKeyInfo, type CentralKeyInfo } from "./routes/central-key.ts";
 import { ApiTokenStore, type CreatedApiToken } from "./store/api-token-store.ts";
 import { openDatabase, type Database } from "./store/database.ts";
+import { MatterStore, type MatterWritten } from "./store/matter-store.ts";
 import { migrate } from "./store/migrate.ts";
 import { MIGRATIONS } from "./store/migrations/index.ts";
 import { SqlKioskDirectory } from "./store/sql-kiosk-directory.ts";
@@ -51,6 +52,24 @@ export async function registerKiosk(config: CentralConfig, registration: KioskKe
 export async function createApiToken(config: CentralConfig, name: string, options: AdminOptions = {}): Promise<CreatedApiToken> {
   const clock = options.clock ?? systemClock;
   return withDatabase(config, options, (db) => new ApiTokenStore(db).create(name, clock.now()));
+}
+
+/**
+ * Writes matters as the registration system's API does (`PUT
+ * /api/v1/matters/{matterId}`), in order. Writing a matter's current state
+ * again logs no change, so repeating the same writes is harmless.
+ *
+ * @throws {ZodError} for a matter that fails `matterInputSchema`.
+ * @throws {KioskError} `store-failed` when the database cannot be opened.
+ */
+export async function putMatters(config: CentralConfig, matters: readonly MatterInput[], options: AdminOptions = {}): Promise<MatterWritten[]> {
+  const clock = options.clock ?? systemClock;
+  return withDatabase(config, options, async (db) => {
+    const store = new MatterStore(db);
+    const written: MatterWritten[] = [];
+    for (const matter of matters) written.push(await store.putMatter(matter, clock.now()));
+    return written;
+  });
 }
 
 /**

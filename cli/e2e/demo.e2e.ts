@@ -1,11 +1,15 @@
 /**
- * `./kiosk demo` seen from a browser: the kiosk UI shell loads, the edge
- * server reports health as JSON, and central shows the kiosk's heartbeat.
+ * `./kiosk demo` seen from a browser, on a PATH without socat and ffmpeg as
+ * on a fresh machine: the kiosk UI shell loads, the edge server reports
+ * health as JSON, central shows the kiosk's heartbeat, and
+ * the open matters central holds for the demo cardholders reach the kiosk's
+ * sync-down cache.
  */
 import { freePort } from "@kiosk/central/testing";
 import { edgeHealthSchema } from "@kiosk/contracts";
-import { expect, test as base } from "@playwright/test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { openSyncCacheReader } from "@kiosk/edge-server/testing";
+import { expect, test as base, type APIRequestContext } from "@playwright/test";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ProcessGroup } from "../src/testing/process-group.ts";
@@ -17,6 +21,44 @@ interface Demo {
   readonly group: ProcessGroup;
   readonly edgeUrl: string;
   readonly centralUrl: string;
+  readonly dataDir: string;
+  /** The demo's PATH: this one without socat and ffmpeg. */
+  readonly path: string;
+}
+
+/** Programs a fresh machine may lack, which the demo must not need. */
+const NOT_INSTALLED = ["socat", "ffmpeg"];
+
+/** A folder of links to every program on this process's PATH but {@linkcode NOT_INSTALLED}, to use as PATH. */
+function pathWithoutExtras(dir: string): string {
+  const bin = join(dir, "bin");
+  mkdirSync(bin);
+  for (const entry of (process.env["PATH"] ?? "").split(":")) {
+    if (!entry || !existsSync(entry)) continue;
+    for (const name of readdirSync(entry)) {
+      if (!NOT_INSTALLED.includes(name) && !existsSync(join(bin, name))) symlinkSync(join(entry, name), join(bin, name));
+    }
+  }
+  return bin;
+}
+
+/** Starts `./kiosk demo` on free ports with its data in `dataDir` and `path` as PATH; resolves once it prints its URLs. */
+async function startDemo(dataDir: string, path: string): Promise<Demo> {
+  const [edgePort, centralPort] = [await freePort(), await freePort()];
+  const group = ProcessGroup.start(join(ROOT, "kiosk"), ["demo", "--edge-port", String(edgePort), "--central-port", String(centralPort), "--data-dir", dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, PATH: path, DATABASE_URL: "" },
+  });
+  try {
+    await expect.poll(() => group.output, { timeout: 45_000, message: "the demo prints its URLs" }).toContain("Press Ctrl-C to stop.");
+    const edgeUrl = group.output.match(/Kiosk UI:\s+(\S+)\//)?.[1];
+    const centralUrl = group.output.match(/Central console:\s+(\S+)\//)?.[1];
+    if (!edgeUrl || !centralUrl) throw new Error(`Cannot find the URLs in the demo's output:\n${group.output}`);
+    return { group, edgeUrl, centralUrl, dataDir, path };
+  } catch (error) {
+    await group.stop();
+    throw error;
+  }
 }
 
 // The demo runs as a fixture so that its whole process tree is stopped on
@@ -24,27 +66,21 @@ interface Demo {
 // to start. Stopping never throws, so the test's own failure is the one reported.
 const test = base.extend<{ demo: Demo }>({
   demo: async ({}, use, testInfo) => {
-    const dataDir = mkdtempSync(join(tmpdir(), "kiosk-demo-"));
-    const [edgePort, centralPort] = [await freePort(), await freePort()];
-    const group = ProcessGroup.start(join(ROOT, "kiosk"), ["demo", "--edge-port", String(edgePort), "--central-port", String(centralPort), "--data-dir", dataDir], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: "" },
-    });
+    const dir = mkdtempSync(join(tmpdir(), "kiosk-demo-"));
+    let demo: Demo | undefined;
     try {
-      await expect.poll(() => group.output, { timeout: 45_000, message: "the demo prints its URLs" }).toContain("Press Ctrl-C to stop.");
-      const edgeUrl = group.output.match(/Kiosk UI:\s+(\S+)\//)?.[1];
-      const centralUrl = group.output.match(/Central console:\s+(\S+)\//)?.[1];
-      if (!edgeUrl || !centralUrl) throw new Error(`Cannot find the URLs in the demo's output:\n${group.output}`);
-      await use({ group, edgeUrl, centralUrl });
+      demo = await startDemo(join(dir, "data"), pathWithoutExtras(dir));
+      await use(demo);
     } finally {
-      await group.stop();
-      await testInfo.attach("demo output", { body: group.output, contentType: "text/plain" });
-      rmSync(dataDir, { recursive: true, force: true });
+      await demo?.group.stop();
+      if (demo) await testInfo.attach("demo output", { body: demo.group.output, contentType: "text/plain" });
+      rmSync(dir, { recursive: true, force: true });
     }
   },
 });
 
-test("the demo serves the UI shell and health, and central shows the kiosk's heartbeat", async ({ page, request, demo }) => {
+test("without socat or ffmpeg, the demo serves the UI shell and health, and central shows the kiosk's heartbeat", async ({ page, request, demo }) => {
+  expect(Bun.which("socat", { PATH: demo.path }) ?? Bun.which("ffmpeg", { PATH: demo.path }), "the demo's PATH has neither").toBeNull();
   await page.goto(`${demo.edgeUrl}/`);
   await expect(page.getByRole("heading", { name: "实名核验自助终端" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "请将身份证放在读卡区" })).toBeVisible();
@@ -75,4 +111,51 @@ test("the demo serves the UI shell and health, and central shows the kiosk's hea
   expect(demo.group.running()).toEqual([]);
   await expect(request.get(`${demo.edgeUrl}/api/health`)).rejects.toThrow();
   await expect(request.get(`${demo.centralUrl}/api/health`)).rejects.toThrow();
+});
+
+/** The card numbers of the demo cards (`device/src/idcard/simulator/demo-cards/`). */
+const CARD = { resident: "110105199203140374", hmt: "810000199506210040", foreign2017: "GBR110087090518", foreign2023: "931250199002120028" };
+
+/** The sync-down section of the kiosk's health report. */
+async function syncDownHealth(request: APIRequestContext, edgeUrl: string) {
+  return edgeHealthSchema.parse(await (await request.get(`${edgeUrl}/api/health`)).json()).syncDown;
+}
+
+test("the demo cardholders' open matters reach the kiosk's sync-down cache, once across restarts", async ({ request, demo }) => {
+  expect(demo.group.output).toContain("Open matters:     resident card 2, hmt-residence card 2, foreign-2017 card 1, foreign-2023 card none");
+  await expect.poll(async () => (await syncDownHealth(request, demo.edgeUrl))?.openMatters, { timeout: 20_000, message: "the kiosk pulls the matters" }).toBe(4);
+  const first = await syncDownHealth(request, demo.edgeUrl);
+  const cache = { dbPath: join(demo.dataDir, "edge", "kiosk.db"), dataKeyFile: join(demo.dataDir, "edge", "keys", "data.key") };
+  const reader = await openSyncCacheReader(cache);
+  let resident;
+  try {
+    resident = await reader.pendingMatters(CARD.resident);
+    expect(resident.map((m) => [m.matterId, m.kind, m.companyName, m.persons.find((p) => p.idNumber === CARD.resident)?.role])).toEqual([
+      ["DEMO-2026-0001", "establishment", "北京明远智联科技有限公司", "legal-representative"],
+      ["DEMO-2026-0004", "change", "北京青禾餐饮管理有限公司", "supervisor"],
+    ]);
+    expect((await reader.pendingMatters(CARD.hmt)).map((m) => m.matterId)).toEqual(["DEMO-2026-0001", "DEMO-2026-0002"]);
+    expect((await reader.pendingMatters(CARD.foreign2017)).map((m) => m.matterId)).toEqual(["DEMO-2026-0003"]);
+    expect(await reader.pendingMatters(CARD.foreign2023)).toEqual([]);
+  } finally {
+    reader.close();
+  }
+
+  // A restart on the same data writes the same matters again: central logs
+  // no change, so the kiosk's cursor and the matters stay as they were.
+  expect((await demo.group.stop()).code).toBe(0);
+  const again = await startDemo(demo.dataDir, demo.path);
+  try {
+    const health = () => syncDownHealth(request, again.edgeUrl);
+    await expect.poll(async () => (await health())?.lastCompleteAt, { timeout: 20_000, message: "the restarted kiosk pulls again" }).not.toBe(first?.lastCompleteAt);
+    expect(await health()).toMatchObject({ cursor: first?.cursor, openMatters: 4 });
+    const rereader = await openSyncCacheReader(cache);
+    try {
+      expect(await rereader.pendingMatters(CARD.resident)).toEqual(resident);
+    } finally {
+      rereader.close();
+    }
+  } finally {
+    await again.group.stop();
+  }
 });

@@ -5,6 +5,7 @@
  */
 export * from "./idcard/photo/adapters/image-photo-decoder.ts";
 export * from "./idcard/photo/adapters/wlt-ffi-decoder.ts";
+export * from "./idcard/simulator/adapters/ffi-pty-link.ts";
 export * from "./transport/bun-serial-binding.ts";
 export type * from "./transport/byte-transport.ts";
 export * from "./transport/hid-devices.ts";

@@ -1,4 +1,4 @@
-import { loadCentralConfig, readCentralKey, registerKiosk } from "@kiosk/central";
+import { loadCentralConfig, putMatters, readCentralKey, registerKiosk } from "@kiosk/central";
 import { DEMO_CARDS_DIR } from "@kiosk/device";
 import { loadOrCreateSigningKey } from "@kiosk/runtime";
 import { existsSync, mkdirSync } from "node:fs";
@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ChildService, httpReady } from "../child-service.ts";
 import { EXIT, type CliIo } from "../io.ts";
+import { demoMatters, loadDemoCardholders, mattersPerCard } from "./demo-matters.ts";
 
 const DEMO_KIOSK_ID = "demo-hall-01-k01";
 const DEMO_HALL_ID = "demo-hall-01";
@@ -18,9 +19,12 @@ function port(value: string | undefined, fallback: number, flag: string): number
 }
 
 /**
- * `./kiosk demo`: runs central (embedded SQLite), a simulated ID-card reader
- * on a pty, and one kiosk's edge server reading it through the real serial
- * stack with a replayed camera, each as its own process, until Ctrl-C.
+ * `./kiosk demo`: runs central (embedded SQLite) holding a few open matters
+ * of the demo cardholders, a simulated ID-card reader on a pty, and one
+ * kiosk's edge server reading it through the real serial stack with a
+ * replayed camera, each as its own process, until Ctrl-C. It needs nothing
+ * beyond Bun and the npm packages: the reader's pty link is made through
+ * libc (no socat) and the camera replays images (no ffmpeg).
  */
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -44,6 +48,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const host = values.host ?? "127.0.0.1";
   const dataDir = resolve(io.cwd, values["data-dir"] ?? "var/demo");
   const logDir = join(dataDir, "logs");
+  const holders = await loadDemoCardholders();
+  const matters = demoMatters(holders, DEMO_HALL_ID);
+  const perCard = Object.entries(mattersPerCard(holders, matters)).map(([card, n]) => `${card} card ${n === 0 ? "none" : n}`);
   mkdirSync(logDir, { recursive: true });
 
   // The demo always runs on embedded SQLite, whatever the shell has set.
@@ -86,6 +93,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const centralKey = await readCentralKey(centralConfig);
     const kioskKey = await loadOrCreateSigningKey(kioskSigningKeyPath);
     await registerKiosk(centralConfig, { kioskId: DEMO_KIOSK_ID, hallId: DEMO_HALL_ID, publicKey: kioskKey.publicKey });
+    // What the registration system does: open matters naming the demo
+    // cardholders, written before the kiosk starts so its first sync pull
+    // brings them. Writing them again on a restart changes nothing.
+    io.err("Writing the demo cardholders' open matters to central…\n");
+    await putMatters(centralConfig, matters);
     io.err("Starting the simulated ID-card reader…\n");
     const readerLink = join(dataDir, "reader-tty");
     children.push(
@@ -144,6 +156,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       `  Kiosk UI:         ${edgeUrl}/`,
       `  Kiosk health:     ${edgeUrl}/api/health`,
       `  Central console:  ${centralUrl}/`,
+      `  Open matters:     ${perCard.join(", ")}`,
       `  Data and logs:    ${dataDir}`,
       "Press Ctrl-C to stop.",
       "",

@@ -1,7 +1,7 @@
 /**
  * `./kiosk idcard simulate` and `./kiosk idcard read` as real processes, the
  * way a technician runs them: the entry point `./kiosk` execs (`bun
- * cli/src/main.ts`), talking over a socat pty pair. Waits use deadlines.
+ * cli/src/main.ts`), talking over the simulator's pty link. Waits use deadlines.
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { waitFor } from "@kiosk/device/testing";

@@ -3,11 +3,12 @@
  * [--no-pacing] [--module-ms N] [--faults SCRIPT.json] [--no-reread]`:
  * a simulated ID-card reader on a pseudo-terminal, until Ctrl-C.
  *
- * socat makes a pty pair; LINK becomes a symlink to the end a kiosk (or
+ * The command links two kernel ptys itself (no socat, see
+ * `startFfiPtyLink`); LINK becomes a symlink to the end a kiosk (or
  * `./kiosk idcard read --port LINK`) opens, and the simulator serves the
  * other end. Without --card the demo resident card is used. One line on
  * stdout says the reader is ready. Exit codes: 0 after Ctrl-C, 1 when the
- * pty pair dies, 2 for bad usage or a bad card or fault file.
+ * pty link fails, 2 for bad usage or a bad card or fault file.
  */
 import {
   DEFAULT_MODULE_MS,
@@ -17,11 +18,11 @@ import {
   loadCardFile,
   parseFaultScript,
   serialReaderTransport,
-  startPtyLink,
   type FaultScript,
   type LoadedCard,
   type PtyLink,
 } from "@kiosk/device";
+import { startFfiPtyLink } from "@kiosk/device/adapters";
 import { systemClock } from "@kiosk/contracts";
 import { lstatSync, statSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -39,7 +40,7 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
   return n;
 }
 
-/** Why LINK cannot be used, or `undefined` when socat may create (or replace) it. */
+/** Why LINK cannot be used, or `undefined` when the link may be created (or replaced). */
 function linkProblem(path: string): string | undefined {
   let isLink: boolean;
   try {
@@ -51,7 +52,7 @@ function linkProblem(path: string): string | undefined {
   try {
     statSync(path);
   } catch {
-    return undefined; // a dangling link left by a killed simulator: socat replaces it
+    return undefined; // a dangling link left by a killed simulator: replaced
   }
   return `"${path}" already links to a live pty: another simulator may be running; stop it or remove the link`;
 }
@@ -111,7 +112,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   let link: PtyLink | undefined;
   let simulator: ReaderSimulator | undefined;
   try {
-    link = await startPtyLink({ pathA: linkPath, pathB: join(dir, "reader") });
+    link = await startFfiPtyLink({ pathA: linkPath, pathB: join(dir, "reader") });
     const transport = await serialReaderTransport({ path: link.pathB, baudRate })();
     const died = new Promise<void>((resolveDied) => {
       transport.onClose((reason) => {
@@ -141,7 +142,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     });
     const outcome = await Promise.race([stopped, died.then(() => "died" as const)]);
     if (outcome === "died") {
-      io.err("The pty pair went away: socat stopped\n");
+      io.err("The pty link went away: the simulator's end hung up\n");
       return EXIT.failure;
     }
     return EXIT.ok;

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { EXIT, type CliIo } from "../io.ts";
 import { checkDependencyRules } from "../test-runner/dependency-rules.ts";
 import { junitCounts, type Counts } from "../test-runner/junit-counts.ts";
-import { installCommand, missingPackages, TEST_PACKAGES } from "../test-runner/system-packages.ts";
+import { debianPackageHost, ensureSystemPackages, TEST_PACKAGES } from "../system-packages.ts";
 
 const ROOT = join(import.meta.dir, "..", "..", "..");
 const REPORT_DIR = join(ROOT, "var", "test");
@@ -21,30 +21,6 @@ const REPORT_DIR = join(ROOT, "var", "test");
 async function runVisible(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const proc = Bun.spawn(argv, { cwd: ROOT, env, stdin: "ignore", stdout: "inherit", stderr: "inherit" });
   return proc.exited;
-}
-
-function runQuiet(argv: readonly string[]): { exitCode: number; stdout: string } {
-  const result = Bun.spawnSync([...argv], { stdout: "pipe", stderr: "pipe" });
-  return { exitCode: result.exitCode, stdout: result.stdout.toString() };
-}
-
-async function ensureSystemPackages(io: CliIo): Promise<boolean> {
-  const names = Object.keys(TEST_PACKAGES);
-  const missing = missingPackages(names, runQuiet);
-  if (missing.length === 0) return true;
-  const asRoot = process.getuid?.() === 0;
-  const why = missing.map((name) => `  ${name}: ${TEST_PACKAGES[name]}`).join("\n");
-  if (!asRoot) {
-    io.err(`The tests need these system packages:\n${why}\nInstall them with:\n  ${installCommand(missing, false)}\n`);
-    return false;
-  }
-  io.err(`Installing system packages the tests need:\n${why}\n`);
-  const env = { ...io.env, DEBIAN_FRONTEND: "noninteractive" };
-  if ((await runVisible(["apt-get", "update", "-qq"], env)) !== 0) return false;
-  if ((await runVisible(installCommand(missing, true).split(" ").concat("-qq"), env)) !== 0) return false;
-  const still = missingPackages(names, runQuiet);
-  if (still.length > 0) io.err(`Still missing after apt-get: ${still.join(", ")}\n`);
-  return still.length === 0;
 }
 
 function heading(io: CliIo, text: string): void {
@@ -74,7 +50,7 @@ export async function run(_args: string[], io: CliIo): Promise<number> {
   mkdirSync(REPORT_DIR, { recursive: true });
 
   heading(io, "System packages");
-  if (!(await ensureSystemPackages(io))) {
+  if (!(await ensureSystemPackages(TEST_PACKAGES, "./kiosk test", io, debianPackageHost()))) {
     io.out("0 passed, 1 failed\n");
     return EXIT.failure;
   }

@@ -6,3 +6,4 @@ export { benchCommitTime, type CommitBench } from "../store/bench-commit.ts";
 export { benchDrain, type DrainBench, type DrainBenchOptions } from "../store/bench-drain.ts";
 export { FACE_FIXTURES } from "../adapters/face/face-fixtures.ts";
 export { MIN_SEQUENCE_FRAMES, SEQUENCE_KINDS, makeFaceSequence, type FaceSequenceOptions, type SequenceKind } from "../adapters/face/face-sequence.ts";
+export { openSyncCacheReader, type SyncCacheReader } from "../store/sync-cache-reader.ts";
