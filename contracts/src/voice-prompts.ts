@@ -42,6 +42,9 @@ export const VOICE_PROMPTS = {
   "matters": { zh: "请确认您要办理的登记事项。", en: "Please confirm the registration matters you are here for." },
   "signature": { zh: "请在框内签名，然后点确认。", en: "Please sign inside the box, then touch Confirm." },
   "out-of-service": { zh: "本机暂停服务，请到人工窗口办理。", en: "This kiosk is out of service. Please go to a staff window." },
+  // The place-card screen again, after a read that did not work.
+  "place-card-read-failed": { zh: "未能读取证件，请拿起证件，再重新放好。", en: "The card could not be read. Please lift it and place it again." },
+  "place-card-card-removed-early": { zh: "证件拿开得太早了，请重新放好，读完前不要移动。", en: "The card was lifted too soon. Please place it again and keep it still." },
   // The result screens.
   "result-verified": { zh: "核验通过。请取回您的身份证。", en: "Verified. Please take your ID card." },
   "result-referral": { zh: "请到窗口办理，并向工作人员出示屏幕上的号码。", en: "Please go to a staff window, and show the staff the number on the screen." },
@@ -76,19 +79,19 @@ export const VOICE_PROMPTS = {
   "attempt-blurry": { zh: "画面不清楚，请保持不动，再试一次。", en: "The picture was blurred. Please hold still and try again." },
   "attempt-eyes-closed": { zh: "您的眼睛是闭着的。请睁开眼睛，再试一次。", en: "Your eyes were closed. Please keep them open and try again." },
   "attempt-timed-out": { zh: "时间到了，请再试一次。", en: "Time ran out. Please try again." },
-  // Why a card was refused.
-  "card-expired": { zh: "您的证件已过有效期，请到窗口办理。", en: "Your card has expired. Please go to a staff window." },
-  "card-not-yet-valid": { zh: "您的证件还没有生效，请到窗口办理。", en: "Your card is not valid yet. Please go to a staff window." },
-  "card-bad-id-number": { zh: "无法核对证件号码，请到窗口办理。", en: "The card number cannot be checked. Please go to a staff window." },
-  "card-birth-date-mismatch": { zh: "证件上的出生日期与号码不符，请到窗口办理。", en: "The birth date on the card does not match its number. Please go to a staff window." },
-  "card-sex-mismatch": { zh: "证件上的性别与号码不符，请到窗口办理。", en: "The sex on the card does not match its number. Please go to a staff window." },
-  "card-under-age": { zh: "未满规定年龄，不能自助办理，请到窗口办理。", en: "You are under the minimum age for this kiosk. Please go to a staff window." },
-  "card-unsupported-card": { zh: "本机暂不支持这种证件，请到窗口办理。", en: "This kind of card is not supported here. Please go to a staff window." },
-  "card-photo-undecodable": { zh: "证件照片无法读取，请到窗口办理。", en: "The photo on your card cannot be read. Please go to a staff window." },
-  "card-photo-no-face": { zh: "证件照片里找不到人脸，请到窗口办理。", en: "No face can be found in the photo on your card. Please go to a staff window." },
-  "card-reported-lost": { zh: "这张证件已挂失，不能在本机使用，请到窗口办理。", en: "This card was reported lost and cannot be used here. Please go to a staff window." },
-  "card-reported-stolen": { zh: "这张证件已登记被盗，不能在本机使用，请到窗口办理。", en: "This card was reported stolen and cannot be used here. Please go to a staff window." },
-  "card-card-invalidated": { zh: "这张证件已作废，请到窗口办理。", en: "This card is no longer valid. Please go to a staff window." },
+  // Why a card was refused, on the result screen of the refused card (which shows a referral code).
+  "card-expired": { zh: "您的证件已过有效期。请到窗口办理，并出示屏幕上的号码。", en: "Your card has expired. Please go to a staff window and show the number on the screen." },
+  "card-not-yet-valid": { zh: "您的证件还没有生效。请到窗口办理，并出示屏幕上的号码。", en: "Your card is not valid yet. Please go to a staff window and show the number on the screen." },
+  "card-bad-id-number": { zh: "无法核对证件号码。请到窗口办理，并出示屏幕上的号码。", en: "The card number cannot be checked. Please go to a staff window and show the number on the screen." },
+  "card-birth-date-mismatch": { zh: "证件上的出生日期与号码不符。请到窗口办理，并出示屏幕上的号码。", en: "The birth date on the card does not match its number. Please go to a staff window and show the number on the screen." },
+  "card-sex-mismatch": { zh: "证件上的性别与号码不符。请到窗口办理，并出示屏幕上的号码。", en: "The sex on the card does not match its number. Please go to a staff window and show the number on the screen." },
+  "card-under-age": { zh: "未满规定年龄，不能自助办理。请到窗口办理，并出示屏幕上的号码。", en: "You are under the minimum age for this kiosk. Please go to a staff window and show the number on the screen." },
+  "card-unsupported-card": { zh: "本机暂不支持这种证件。请到窗口办理，并出示屏幕上的号码。", en: "This kind of card is not supported here. Please go to a staff window and show the number on the screen." },
+  "card-photo-undecodable": { zh: "证件照片无法读取。请到窗口办理，并出示屏幕上的号码。", en: "The photo on your card cannot be read. Please go to a staff window and show the number on the screen." },
+  "card-photo-no-face": { zh: "证件照片里找不到人脸。请到窗口办理，并出示屏幕上的号码。", en: "No face can be found in the photo on your card. Please go to a staff window and show the number on the screen." },
+  "card-reported-lost": { zh: "这张证件已挂失。请到窗口办理，并出示屏幕上的号码。", en: "This card was reported lost. Please go to a staff window and show the number on the screen." },
+  "card-reported-stolen": { zh: "这张证件已登记被盗。请到窗口办理，并出示屏幕上的号码。", en: "This card was reported stolen. Please go to a staff window and show the number on the screen." },
+  "card-card-invalidated": { zh: "这张证件已作废。请到窗口办理，并出示屏幕上的号码。", en: "This card is no longer valid. Please go to a staff window and show the number on the screen." },
 } as const satisfies Record<SessionPromptKey, VoiceCaptions>;
 
 /** True when `value` is a prompt key (a {@linkcode SessionPromptKey}). */
