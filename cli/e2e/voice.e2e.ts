@@ -81,14 +81,16 @@ function manifestSeconds(id: string): number {
   return entry.durationMs / 1000;
 }
 
-test("a generated clip in each language decodes in Chromium to its full length", async ({ page }) => {
+test("generated clips in each language decode in Chromium to their full length", async ({ page }) => {
   await page.goto(pageUrl());
   for (const lang of ["zh", "en"] as const) {
-    const clip = await decodeInPage(page, `/voice/${lang}/consent`);
-    expect(clip).toMatchObject({ status: 200, type: "audio/ogg", origin: "generated" });
-    expect(clip.duration).toBeGreaterThan(0);
-    expect(Math.abs(clip.duration - manifestSeconds(`${lang}/consent`))).toBeLessThan(0.1);
-    expect(Math.abs(clip.elementDuration - clip.duration)).toBeLessThan(0.1);
+    for (const key of ["consent", "attempt-too-dark", "card-reported-lost"]) {
+      const clip = await decodeInPage(page, `/voice/${lang}/${key}`);
+      expect(clip).toMatchObject({ status: 200, type: "audio/ogg", origin: "generated" });
+      expect(clip.duration).toBeGreaterThan(0);
+      expect(Math.abs(clip.duration - manifestSeconds(`${lang}/${key}`))).toBeLessThan(0.1);
+      expect(Math.abs(clip.elementDuration - clip.duration)).toBeLessThan(0.1);
+    }
   }
 });
 
@@ -136,11 +138,11 @@ test("when the browser blocks autoplay the caption still shows", async () => {
 test("a recording dropped into the recordings folder is what Chromium plays, and removing it brings the generated clip back", async ({ page }) => {
   await page.goto(pageUrl());
   mkdirSync(join(recordingsDir, "zh"), { recursive: true });
-  // Any Ogg Opus file stands in for a recording: here the longer English "verified" clip.
-  copyFileSync(join(GENERATED_VOICE_DIR, "en", "verified.ogg"), join(recordingsDir, "zh", "challenge-blink.ogg"));
+  // Any Ogg Opus file stands in for a recording: here the longer English "result-verified" clip.
+  copyFileSync(join(GENERATED_VOICE_DIR, "en", "result-verified.ogg"), join(recordingsDir, "zh", "challenge-blink.ogg"));
   const recorded = await decodeInPage(page, "/voice/zh/challenge-blink");
   expect(recorded.origin).toBe("recording");
-  expect(Math.abs(recorded.duration - manifestSeconds("en/verified"))).toBeLessThan(0.1);
+  expect(Math.abs(recorded.duration - manifestSeconds("en/result-verified"))).toBeLessThan(0.1);
 
   rmSync(join(recordingsDir, "zh"), { recursive: true });
   const generated = await decodeInPage(page, "/voice/zh/challenge-blink");

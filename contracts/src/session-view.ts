@@ -152,12 +152,14 @@ export const REFERRAL_CODE_PATTERN = /^[0-9]{7}$/;
 /**
  * Keys of the voice prompts the session asks for, one clip (with its
  * caption) per key and language: one per screen (but the attract loop and
- * the brief saving step; each result kind has its own), the timeout warning, each
+ * the brief saving step; each result kind has its own), the place-card
+ * screen once more for each of its notices, the timeout warning, each
  * challenge action, each guidance code, each attempt failure and each card
- * rejection.
+ * rejection (spoken on the result screen of a refused card).
  */
 export const SESSION_PROMPT_KEYS = [
   ...SESSION_STEPS.filter((step): step is Exclude<SessionStep, "idle" | "saving" | "result"> => step !== "idle" && step !== "saving" && step !== "result"),
+  ...PLACE_CARD_NOTICES.map((notice) => `place-card-${notice}` as const),
   ...RESULT_KINDS.map((kind) => `result-${kind}` as const),
   "timeout-warning",
   ...FACE_CHALLENGE_ACTIONS.map((action) => `challenge-${action}` as const),
@@ -169,6 +171,7 @@ export const SESSION_PROMPT_KEYS = [
 /** One of {@linkcode SESSION_PROMPT_KEYS}. */
 export type SessionPromptKey =
   | Exclude<SessionStep, "idle" | "saving" | "result">
+  | `place-card-${PlaceCardNotice}`
   | `result-${ResultKind}`
   | "timeout-warning"
   | `challenge-${FaceChallengeAction}`

@@ -1,13 +1,18 @@
 import { describe, expect, test } from "bun:test";
-import { isVoiceLang, isVoicePromptKey, VOICE_LANGS, VOICE_PROMPT_KEYS, VOICE_PROMPTS, voiceCaption, voicePromptPath } from "./voice-prompts.ts";
+import { SESSION_PROMPT_KEYS } from "./session-view.ts";
+import { isSessionPromptKey, isVoiceLang, VOICE_LANGS, VOICE_PROMPTS, voiceCaption, voicePromptPath } from "./voice-prompts.ts";
 
 describe("voice prompts", () => {
+  test("has exactly one prompt per session prompt key, in the session's order", () => {
+    expect(Object.keys(VOICE_PROMPTS)).toEqual([...SESSION_PROMPT_KEYS]);
+  });
+
   test("every key can be a file name and a URL segment", () => {
-    for (const key of VOICE_PROMPT_KEYS) expect(key).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+    for (const key of SESSION_PROMPT_KEYS) expect(key).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
 
   test("every prompt has a short caption in each language", () => {
-    for (const key of VOICE_PROMPT_KEYS) {
+    for (const key of SESSION_PROMPT_KEYS) {
       for (const lang of VOICE_LANGS) {
         const caption = voiceCaption(key, lang);
         expect(caption.trim()).toBe(caption);
@@ -21,19 +26,19 @@ describe("voice prompts", () => {
   });
 
   test("keys and languages are recognised exactly, without inherited names or path tricks", () => {
-    expect(isVoicePromptKey("consent")).toBe(true);
+    expect(isSessionPromptKey("consent")).toBe(true);
     for (const value of ["toString", "__proto__", "constructor", "../consent", "consent.ogg", "Consent", ""]) {
-      expect(isVoicePromptKey(value)).toBe(false);
+      expect(isSessionPromptKey(value)).toBe(false);
     }
     expect(VOICE_LANGS.every(isVoiceLang)).toBe(true);
     for (const value of ["zh-CN", "EN", "fr", "..", "toString", ""]) expect(isVoiceLang(value)).toBe(false);
   });
 
   test("the result titles the issue fixes are spoken as written", () => {
-    expect(VOICE_PROMPTS.verified.zh.startsWith("核验通过")).toBe(true);
-    expect(VOICE_PROMPTS.verified.en.startsWith("Verified")).toBe(true);
-    expect(VOICE_PROMPTS.referral.zh.startsWith("请到窗口办理")).toBe(true);
-    expect(VOICE_PROMPTS.referral.en.startsWith("Please go to a staff window")).toBe(true);
+    expect(VOICE_PROMPTS["result-verified"].zh.startsWith("核验通过")).toBe(true);
+    expect(VOICE_PROMPTS["result-verified"].en.startsWith("Verified")).toBe(true);
+    expect(VOICE_PROMPTS["result-referral"].zh.startsWith("请到窗口办理")).toBe(true);
+    expect(VOICE_PROMPTS["result-referral"].en.startsWith("Please go to a staff window")).toBe(true);
   });
 
   test("the clip path names the language, then the key", () => {

@@ -4,7 +4,7 @@
  * made. A test compares it with the prompt catalogue, so a caption changed
  * without running `./kiosk voice build` is caught.
  */
-import { VOICE_LANGS, VOICE_PROMPT_KEYS, voiceCaption, type VoiceLang, type VoicePromptKey } from "@kiosk/contracts";
+import { SESSION_PROMPT_KEYS, VOICE_LANGS, voiceCaption, type SessionPromptKey, type VoiceLang } from "@kiosk/contracts";
 import { z } from "zod";
 
 /** Name of the manifest file in the generated clips' folder. */
@@ -14,7 +14,7 @@ export const VOICE_MANIFEST_FILE = "manifest.json";
 export const GENERATED_CLIP_CONTENT_TYPE = "audio/ogg";
 
 /** Where the generated clip of `key` in `lang` lies, relative to the clips' folder: `zh/consent.ogg`. */
-export function generatedClipFile(lang: VoiceLang, key: VoicePromptKey): string {
+export function generatedClipFile(lang: VoiceLang, key: SessionPromptKey): string {
   return `${lang}/${key}.ogg`;
 }
 
@@ -50,7 +50,7 @@ export const voiceManifestSchema = z.object({
 export type VoiceManifest = z.infer<typeof voiceManifestSchema>;
 
 /** The manifest key of a clip: `zh/consent`. */
-export function manifestClipId(lang: VoiceLang, key: VoicePromptKey): string {
+export function manifestClipId(lang: VoiceLang, key: SessionPromptKey): string {
   return `${lang}/${key}`;
 }
 
@@ -62,7 +62,7 @@ export function manifestClipId(lang: VoiceLang, key: VoicePromptKey): string {
 export function manifestProblems(manifest: VoiceManifest): string[] {
   const problems: string[] = [];
   const expected = new Set<string>();
-  for (const key of VOICE_PROMPT_KEYS) {
+  for (const key of SESSION_PROMPT_KEYS) {
     for (const lang of VOICE_LANGS) {
       const id = manifestClipId(lang, key);
       expected.add(id);

@@ -12,7 +12,7 @@ describe("./kiosk voice build", () => {
     const dir = await mkdtemp(join(tmpdir(), "voice-build-"));
     try {
       const first = captureIo({ cwd: dir, env: { PATH: process.env["PATH"] } });
-      expect(await run(["--out", "clips", "--key", "verified"], first.io)).toBe(0);
+      expect(await run(["--out", "clips", "--key", "result-verified"], first.io)).toBe(0);
       expect(first.err).toEqual([]);
       const summary = JSON.parse(first.out[0] ?? "");
       expect(summary).toMatchObject({ out: join(dir, "clips"), clips: 2 });
@@ -21,11 +21,11 @@ describe("./kiosk voice build", () => {
       const second = captureIo({ cwd: dir, env: { PATH: process.env["PATH"] } });
       expect(await run(["--out", "clips", "--key", "consent"], second.io)).toBe(0);
       const manifest = voiceManifestSchema.parse(JSON.parse(await readFile(join(dir, "clips", "manifest.json"), "utf8")));
-      expect(Object.keys(manifest.clips)).toEqual(["zh/consent", "en/consent", "zh/verified", "en/verified"]);
+      expect(Object.keys(manifest.clips)).toEqual(["zh/consent", "en/consent", "zh/result-verified", "en/result-verified"]);
       expect(manifest.generator.voices).toEqual({ zh: "cmn", en: "en-us" });
-      expect((await readdir(join(dir, "clips", "zh"))).sort()).toEqual(["consent.ogg", "verified.ogg"]);
+      expect((await readdir(join(dir, "clips", "zh"))).sort()).toEqual(["consent.ogg", "result-verified.ogg"]);
       for (const [id, entry] of Object.entries(manifest.clips)) {
-        const [lang, key] = id.split("/") as ["zh" | "en", "consent" | "verified"];
+        const [lang, key] = id.split("/") as ["zh" | "en", "consent" | "result-verified"];
         expect(entry.caption).toBe(voiceCaption(key, lang));
         const bytes = new Uint8Array(await readFile(join(dir, "clips", entry.file)));
         expect(entry.bytes).toBe(bytes.length);

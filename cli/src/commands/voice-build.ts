@@ -11,7 +11,7 @@
  * Prints one JSON object `{"out","clips","bytes","durationMs","espeakNg","ffmpeg"}`.
  * Exit 0 on success, 1 when a program is missing or fails, 2 for bad usage.
  */
-import { isKioskError, isVoicePromptKey, sha256Hex, VOICE_LANGS, VOICE_PROMPT_KEYS, voiceCaption, type VoicePromptKey } from "@kiosk/contracts";
+import { isKioskError, isSessionPromptKey, SESSION_PROMPT_KEYS, sha256Hex, VOICE_LANGS, voiceCaption, type SessionPromptKey } from "@kiosk/contracts";
 import { GENERATED_VOICE_DIR, generatedClipFile, manifestClipId, VOICE_MANIFEST_FILE, voiceManifestSchema, type VoiceClipEntry, type VoiceManifest } from "@kiosk/edge-server";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -24,13 +24,13 @@ import { oggOpusDurationMs } from "../voice/ogg-opus-duration.ts";
 interface Options {
   readonly out: string;
   /** The prompts to make; `undefined` means all of them. */
-  readonly keys: readonly VoicePromptKey[] | undefined;
+  readonly keys: readonly SessionPromptKey[] | undefined;
 }
 
 function parse(args: string[], cwd: string): Options {
   const { values } = parseArgs({ args, options: { out: { type: "string" }, key: { type: "string", multiple: true } } });
   const keys = values.key?.map((key) => {
-    if (!isVoicePromptKey(key)) throw new RangeError(`Unknown voice prompt "${key}": ./kiosk voice list shows the keys`);
+    if (!isSessionPromptKey(key)) throw new RangeError(`Unknown voice prompt "${key}": ./kiosk voice list shows the keys`);
     return key;
   });
   return { out: values.out === undefined ? GENERATED_VOICE_DIR : resolve(cwd, values.out), keys };
@@ -58,7 +58,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     // Every clip is made in the work folder first, so a failure leaves the output folder as it was.
     const staged = join(workDir, "clips");
     const made = new Map<string, VoiceClipEntry>();
-    for (const key of options.keys ?? VOICE_PROMPT_KEYS) {
+    for (const key of options.keys ?? SESSION_PROMPT_KEYS) {
       for (const lang of VOICE_LANGS) {
         const file = generatedClipFile(lang, key);
         await mkdir(join(staged, lang), { recursive: true });
@@ -75,7 +75,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     // Catalogue order, so the manifest changes only where clips change.
     const clips: Record<string, VoiceClipEntry> = {};
-    for (const key of VOICE_PROMPT_KEYS) {
+    for (const key of SESSION_PROMPT_KEYS) {
       for (const lang of VOICE_LANGS) {
         const id = manifestClipId(lang, key);
         const entry = made.get(id) ?? previous?.clips[id];

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { sha256Hex, VOICE_LANGS, VOICE_PROMPT_KEYS } from "@kiosk/contracts";
+import { SESSION_PROMPT_KEYS, sha256Hex, VOICE_LANGS, voiceCaption } from "@kiosk/contracts";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { manifestProblems, VOICE_MANIFEST_FILE, voiceManifestSchema } from "../voice-manifest.ts";
+import { manifestClipId, manifestProblems, VOICE_MANIFEST_FILE, voiceManifestSchema } from "../voice-manifest.ts";
 import { GENERATED_VOICE_DIR, VoicePromptFiles } from "./voice-prompt-files.ts";
 
 describe("the committed generated clips", () => {
@@ -14,7 +14,21 @@ describe("the committed generated clips", () => {
       expect({ file: entry.file, bytes: bytes.length, sha256: await sha256Hex(bytes) }).toEqual({ file: entry.file, bytes: entry.bytes, sha256: entry.sha256 });
     }
     // Nothing in the folder that the manifest does not list.
-    for (const lang of VOICE_LANGS) expect((await readdir(join(GENERATED_VOICE_DIR, lang))).length).toBe(VOICE_PROMPT_KEYS.length);
+    for (const lang of VOICE_LANGS) expect((await readdir(join(GENERATED_VOICE_DIR, lang))).length).toBe(SESSION_PROMPT_KEYS.length);
+  });
+
+  test("speak every prompt the session machine can ask for, in both languages", async () => {
+    const manifest = voiceManifestSchema.parse(JSON.parse(await readFile(join(GENERATED_VOICE_DIR, VOICE_MANIFEST_FILE), "utf8")));
+    const files = new VoicePromptFiles({ recordingsDir: "/nonexistent" });
+    const unspoken: string[] = [];
+    for (const key of SESSION_PROMPT_KEYS) {
+      for (const lang of VOICE_LANGS) {
+        const clip = await files.get(lang, key);
+        const entry = manifest.clips[manifestClipId(lang, key)];
+        if (clip?.origin !== "generated" || clip.body.length === 0 || entry?.caption !== voiceCaption(key, lang)) unspoken.push(manifestClipId(lang, key));
+      }
+    }
+    expect(unspoken).toEqual([]);
   });
 
   test("stay small: under 1 MB in all, no clip over 12 s", async () => {

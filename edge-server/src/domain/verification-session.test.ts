@@ -186,6 +186,17 @@ describe("the card", () => {
     expect(lastDraft(j).cardRejections).toEqual(["expired", "reported-stolen"]);
   });
 
+  test.each([
+    [["reported-lost"], "card-reported-lost"],
+    [["expired", "reported-stolen"], "card-expired"],
+  ] as const)("refused as %p: its result screen speaks the first reason, not only the referral", (rejections, prompt) => {
+    const j = journeyTo("reading");
+    j.send({ type: "card-read", card: CARD, rejections: [...rejections] });
+    const saved = j.send({ type: "result-saved", sessionId: lastDraft(j).sessionId });
+    expect(saved.state).toMatchObject({ step: "result", ending: { outcome: "card-rejected" } });
+    expect(saved.effects).toEqual([{ type: "play-prompt", prompt, language: "zh" }]);
+  });
+
   test("of an unsupported layout is refused with no card fields", () => {
     const j = journeyTo("reading");
     j.send({ type: "card-read-failed", reason: "unsupported-card" });
@@ -204,6 +215,14 @@ describe("the card", () => {
     const j = journeyTo("reading");
     expect(j.send({ type: "card-read-failed", reason: "read-failed" }).state).toMatchObject({ step: "place-card", notice: "read-failed" });
     expect(j.send({ type: "card-read", card: CARD, rejections: [] }).state.step).toBe("face");
+  });
+
+  test("asked for again says why: a failed read, or a card lifted before it was read", () => {
+    const failed = journeyTo("reading").send({ type: "card-read-failed", reason: "read-failed" });
+    expect(failed.effects).toEqual([{ type: "play-prompt", prompt: "place-card-read-failed", language: "zh" }]);
+    const j = journeyTo("reading");
+    j.send({ type: "card-removed" });
+    expect(j.send({ type: "set-language", language: "en" }).effects).toEqual([{ type: "play-prompt", prompt: "place-card-card-removed-early", language: "en" }]);
   });
 });
 

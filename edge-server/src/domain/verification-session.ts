@@ -400,16 +400,24 @@ function release(state: SessionState): SessionEffect[] {
   return [];
 }
 
-/** The voice prompt of a screen, or null for screens without one. */
+/**
+ * The voice prompt of a screen, or null for screens without one. A screen
+ * that says why it is shown speaks the reason: a failed read, a failed
+ * attempt, a refused card (its first rejection).
+ */
 function stepPrompt(state: SessionState): SessionPromptKey | null {
   switch (state.step) {
     case "idle":
     case "saving":
       return null;
+    case "place-card":
+      return state.notice === null ? "place-card" : `place-card-${state.notice}`;
     case "face-retry":
       return `attempt-${state.reason}`;
-    case "result":
-      return `result-${resultKind(state.ending)}`;
+    case "result": {
+      const rejection = state.ending.cardRejections[0];
+      return rejection === undefined ? `result-${resultKind(state.ending)}` : `card-${rejection}`;
+    }
     default:
       return state.step;
   }

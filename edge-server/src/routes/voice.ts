@@ -1,4 +1,4 @@
-import { isVoiceLang, isVoicePromptKey, KioskError, sha256Hex, VOICE_LANGS } from "@kiosk/contracts";
+import { isSessionPromptKey, isVoiceLang, KioskError, sha256Hex, VOICE_LANGS } from "@kiosk/contracts";
 import { Hono } from "hono";
 import type { VoicePromptSource } from "../ports.ts";
 
@@ -16,7 +16,7 @@ export function voiceRoutes(source: VoicePromptSource): Hono {
   routes.get("/:lang/:key", async (c) => {
     const { lang, key } = c.req.param();
     if (!isVoiceLang(lang)) throw new KioskError("not-found", `Unknown voice prompt language "${lang}": expected one of ${VOICE_LANGS.join(", ")}`);
-    if (!isVoicePromptKey(key)) throw new KioskError("not-found", `Unknown voice prompt "${key}"`);
+    if (!isSessionPromptKey(key)) throw new KioskError("not-found", `Unknown voice prompt "${key}"`);
     const clip = await source.get(lang, key);
     if (!clip) throw new KioskError("not-found", `No clip for voice prompt "${key}" in "${lang}": run ./kiosk voice build`);
     const etag = `"${await sha256Hex(clip.body)}"`;

@@ -1,4 +1,4 @@
-import { isVoicePromptKey, type VoicePromptKey } from "@kiosk/contracts";
+import { isSessionPromptKey, type SessionPromptKey } from "@kiosk/contracts";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { VoicePromptController } from "../controllers/voice-prompt-controller.ts";
@@ -32,7 +32,7 @@ export class KsVoicePrompt extends LitElement {
   ];
 
   /** The prompt of the current step, or none. */
-  @property() accessor prompt: VoicePromptKey | undefined;
+  @property() accessor prompt: SessionPromptKey | undefined;
   @property() accessor locale: Lang = "zh";
   /** Where the clip is: see `VoicePromptState`. Read-only. */
   @property({ reflect: true }) accessor state = "idle";
@@ -41,7 +41,7 @@ export class KsVoicePrompt extends LitElement {
 
   override willUpdate(): void {
     // The attribute can hold any text; only catalogue keys are spoken.
-    if (this.prompt && isVoicePromptKey(this.prompt)) this.#voice.say(this.prompt, this.locale);
+    if (this.prompt && isSessionPromptKey(this.prompt)) this.#voice.say(this.prompt, this.locale);
     else this.#voice.clear();
     this.state = this.#voice.state;
   }

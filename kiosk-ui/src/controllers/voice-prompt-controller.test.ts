@@ -84,29 +84,29 @@ describe("VoicePromptController", () => {
 
   test("switching language plays the same prompt in the new language", () => {
     const { voice, clips } = setup();
-    voice.say("verified", "zh");
-    voice.say("verified", "en");
+    voice.say("result-verified", "zh");
+    voice.say("result-verified", "en");
     expect(clips[0]?.stopped).toBe(true);
-    expect(clips[1]?.url).toBe("/voice/en/verified");
+    expect(clips[1]?.url).toBe("/voice/en/result-verified");
     expect(voice.prompt?.caption).toBe("Verified. Please take your ID card.");
   });
 
   test("a browser that blocks playing before a touch leaves the caption shown", async () => {
     const { voice, clips } = setup();
-    voice.say("attract", "zh");
+    voice.say("place-card", "zh");
     clips[0]?.fail(new DOMException("play() can only be initiated by a user gesture", "NotAllowedError"));
     await settle();
     expect(voice.state).toBe("blocked");
-    expect(voice.prompt?.caption).toBe("您好！请将身份证放在读卡区，开始核验。");
+    expect(voice.prompt?.caption).toBe("请将身份证放在读卡区。");
   });
 
   test("a clip that cannot load, or a player that throws, leaves the caption shown", async () => {
     const { voice, clips } = setup();
-    voice.say("checking", "en");
+    voice.say("timeout-warning", "en");
     clips[0]?.fail(new Error("MEDIA_ERR_SRC_NOT_SUPPORTED"));
     await settle();
     expect(voice.state).toBe("failed");
-    expect(voice.prompt?.caption).toBe("Checking, please wait.");
+    expect(voice.prompt?.caption).toBe("Do you need more time? Touch the screen to continue.");
 
     const host: ReactiveControllerHost = { addController: () => undefined, removeController: () => undefined, requestUpdate: () => undefined, updateComplete: Promise.resolve(true) };
     const throwing = new VoicePromptController(host, {
@@ -114,9 +114,9 @@ describe("VoicePromptController", () => {
         throw new Error("no audio");
       },
     });
-    throwing.say("saving", "zh");
+    throwing.say("face", "zh");
     expect(throwing.state).toBe("failed");
-    expect(throwing.prompt?.caption).toBe("正在保存，请稍候。");
+    expect(throwing.prompt?.caption).toBe("请看摄像头，把脸放在框内。");
   });
 
   test("clear stops the clip and removes the caption; leaving the page stops it too", async () => {
