@@ -8,6 +8,7 @@
  * messages and the voice prompts.
  */
 import { z } from "zod";
+import { CHALLENGE_ACTIONS, GUIDANCE_CODES, type ChallengeAction, type GuidanceCode } from "./face-codes.ts";
 import { MATTER_KINDS, PERSON_ROLES } from "./sync-down.ts";
 import { VERIFICATION_OUTCOMES, type VerificationOutcome } from "./verification-result.ts";
 
@@ -81,35 +82,12 @@ export const CARD_REJECTIONS = [
 /** One of {@linkcode CARD_REJECTIONS}. */
 export type CardRejection = (typeof CARD_REJECTIONS)[number];
 
-/** Capture guidance codes (the edge server's quality gate), in the order it reports them. */
-export const FACE_GUIDANCE_CODES = [
-  "no-face",
-  "multiple-faces",
-  "too-far",
-  "too-close",
-  "off-center",
-  "face-the-camera",
-  "too-dark",
-  "too-bright",
-  "blurry",
-  "eyes-closed",
-] as const;
-
-/** One of {@linkcode FACE_GUIDANCE_CODES}. */
-export type FaceGuidanceCode = (typeof FACE_GUIDANCE_CODES)[number];
-
-/** Liveness-challenge actions the applicant is asked to perform. */
-export const FACE_CHALLENGE_ACTIONS = ["blink", "turn-left", "turn-right"] as const;
-
-/** One of {@linkcode FACE_CHALLENGE_ACTIONS}. */
-export type FaceChallengeAction = (typeof FACE_CHALLENGE_ACTIONS)[number];
-
 /**
  * Why one face attempt failed: not the card holder, liveness not passed, a
  * capture that never got a good frame (the last guidance that was not
  * followed), or a time limit with nothing more specific to say.
  */
-export const ATTEMPT_FAILURES = ["not-same-person", "liveness-not-passed", ...FACE_GUIDANCE_CODES, "timed-out"] as const;
+export const ATTEMPT_FAILURES = ["not-same-person", "liveness-not-passed", ...GUIDANCE_CODES, "timed-out"] as const;
 
 /** One of {@linkcode ATTEMPT_FAILURES}. */
 export type AttemptFailure = (typeof ATTEMPT_FAILURES)[number];
@@ -125,16 +103,6 @@ export const SESSION_DEVICES = ["reader", "camera", "face-engine", "storage"] as
 
 /** One of {@linkcode SESSION_DEVICES}. */
 export type SessionDevice = (typeof SESSION_DEVICES)[number];
-
-/**
- * How a session ended: the verification outcomes, plus `no-pending-matter`
- * for an applicant who passed but had no matter to bind the verification to
- * (or recognised none of those listed).
- */
-export const SESSION_OUTCOMES = [VERIFICATION_OUTCOMES.verified, ...Object.values(VERIFICATION_OUTCOMES).filter((o) => o !== VERIFICATION_OUTCOMES.verified), "no-pending-matter"] as const;
-
-/** One of {@linkcode SESSION_OUTCOMES}. */
-export type SessionOutcome = VerificationOutcome | "no-pending-matter";
 
 /**
  * Which result screen to show: `verified` ("核验通过 / Verified"), `referral`
@@ -162,8 +130,8 @@ export const SESSION_PROMPT_KEYS = [
   ...PLACE_CARD_NOTICES.map((notice) => `place-card-${notice}` as const),
   ...RESULT_KINDS.map((kind) => `result-${kind}` as const),
   "timeout-warning",
-  ...FACE_CHALLENGE_ACTIONS.map((action) => `challenge-${action}` as const),
-  ...FACE_GUIDANCE_CODES.map((code) => `guidance-${code}` as const),
+  ...CHALLENGE_ACTIONS.map((action) => `challenge-${action}` as const),
+  ...GUIDANCE_CODES.map((code) => `guidance-${code}` as const),
   ...ATTEMPT_FAILURES.map((reason) => `attempt-${reason}` as const),
   ...CARD_REJECTIONS.map((reason) => `card-${reason}` as const),
 ] as const;
@@ -174,8 +142,8 @@ export type SessionPromptKey =
   | `place-card-${PlaceCardNotice}`
   | `result-${ResultKind}`
   | "timeout-warning"
-  | `challenge-${FaceChallengeAction}`
-  | `guidance-${FaceGuidanceCode}`
+  | `challenge-${ChallengeAction}`
+  | `guidance-${GuidanceCode}`
   | `attempt-${AttemptFailure}`
   | `card-${CardRejection}`;
 
@@ -226,9 +194,9 @@ export const sessionViewSchema = z.discriminatedUnion("step", [
     attempt: z.number().int().min(1),
     maxAttempts: z.number().int().min(1),
     /** What to tell the applicant to get into position; null once the frame is good. */
-    guidance: z.enum(FACE_GUIDANCE_CODES).nullable(),
+    guidance: z.enum(GUIDANCE_CODES).nullable(),
     /** The challenge action to perform now (`step` from 0 of `of`), or null when none is asked. */
-    challenge: z.object({ action: z.enum(FACE_CHALLENGE_ACTIONS), step: z.number().int().nonnegative(), of: z.number().int().min(1) }).nullable(),
+    challenge: z.object({ action: z.enum(CHALLENGE_ACTIONS), step: z.number().int().nonnegative(), of: z.number().int().min(1) }).nullable(),
   }),
   z.object({
     step: z.literal("face-retry"),
@@ -254,7 +222,7 @@ export const sessionViewSchema = z.discriminatedUnion("step", [
     step: z.literal("result"),
     ...common,
     kind: z.enum(RESULT_KINDS),
-    outcome: z.enum(SESSION_OUTCOMES),
+    outcome: z.enum(Object.values(VERIFICATION_OUTCOMES) as [VerificationOutcome, ...VerificationOutcome[]]),
     /** The code to take to a staff window, shown in large digits; null when there is none. */
     referralCode: z.string().regex(REFERRAL_CODE_PATTERN).nullable(),
     cardRejections: z.array(z.enum(CARD_REJECTIONS)),

@@ -1,8 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { CARD_PROBLEM_TYPES } from "@kiosk/device";
-import { ATTEMPT_FAILURES, CARD_REJECTIONS, FACE_CHALLENGE_ACTIONS, FACE_GUIDANCE_CODES } from "@kiosk/contracts";
+import { ATTEMPT_FAILURES, CARD_REJECTIONS } from "@kiosk/contracts";
 import type { CaptureOutcome, CaptureUpdate } from "../services/face-capture.ts";
-import { CHALLENGE_ACTIONS } from "./liveness-challenge.ts";
 import { GUIDANCE_CODES } from "./quality-gate.ts";
 import { attemptFailure, faceEvidence, failedFaceOutcome, resultKind } from "./verification-session-outcome.ts";
 import type { FaceAttemptResult, FaceUpdate } from "./verification-session-types.ts";
@@ -18,7 +17,7 @@ describe("attemptFailure", () => {
     [{ outcome: "not-live", liveness: { live: false, reason: "challenge-unfinished" }, frames: 9 }, "liveness-not-passed"],
     [{ outcome: "not-live", liveness: { live: false, reason: "multiple-faces" }, frames: 9 }, "multiple-faces"],
     [{ outcome: "not-live", liveness: { live: false, reason: "no-face" }, frames: 9 }, "no-face"],
-    ...FACE_GUIDANCE_CODES.map((guidance) => [{ outcome: "timed-out", guidance, challenge: undefined, frames: 9 }, guidance] as const),
+    ...GUIDANCE_CODES.map((guidance) => [{ outcome: "timed-out", guidance, challenge: undefined, frames: 9 }, guidance] as const),
     [{ outcome: "timed-out", guidance: null, challenge: { state: "running", step: 0, action: "blink" }, frames: 9 }, "liveness-not-passed"],
     [{ outcome: "timed-out", guidance: null, challenge: undefined, frames: 0 }, "timed-out"],
     [{ outcome: "matched", decision: { ...decision, match: true }, frames: 9 }, null],
@@ -32,7 +31,7 @@ describe("attemptFailure", () => {
     const outcomes: FaceAttemptResult[] = [
       { outcome: "not-matched", decision },
       { outcome: "not-live", liveness: { live: false, reason: "not-live" } },
-      ...FACE_GUIDANCE_CODES.map((guidance) => ({ outcome: "timed-out", guidance, challenge: undefined }) as const),
+      ...GUIDANCE_CODES.map((guidance) => ({ outcome: "timed-out", guidance, challenge: undefined }) as const),
       { outcome: "timed-out", guidance: null, challenge: undefined },
     ];
     expect(new Set(outcomes.map(attemptFailure))).toEqual(new Set(ATTEMPT_FAILURES));
@@ -67,11 +66,6 @@ describe("resultKind", () => {
 describe("the session's vocabulary", () => {
   test("names every problem checkCard reports", () => {
     for (const problem of Object.keys(CARD_PROBLEM_TYPES)) expect(CARD_REJECTIONS as readonly string[]).toContain(problem);
-  });
-
-  test("matches the quality gate's guidance codes and the challenge's actions", () => {
-    expect([...FACE_GUIDANCE_CODES]).toEqual([...GUIDANCE_CODES]);
-    expect([...FACE_CHALLENGE_ACTIONS]).toEqual([...CHALLENGE_ACTIONS]);
   });
 
   test("takes the face capture's updates and outcomes as they are", () => {

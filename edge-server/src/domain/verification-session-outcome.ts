@@ -3,7 +3,7 @@
  * reason of each failed face attempt, the outcome after the last attempt,
  * and the result draft the shell saves. Pure.
  */
-import type { AttemptFailure, ResultKind, SessionLanguage, SessionOutcome } from "@kiosk/contracts";
+import type { AttemptFailure, ResultKind, SessionLanguage, VerificationOutcome } from "@kiosk/contracts";
 import type { ActiveSession, AttemptRecord, ConfirmedMatter, FaceAttemptResult, FaceEvidence, ResultDraft, SessionEnding } from "./verification-session-types.ts";
 
 /**
@@ -87,7 +87,7 @@ export function resultDraft(session: ActiveSession, parts: DraftParts): ResultDr
 }
 
 /** An ending with no card rejection: its attempt failures are the session's. */
-export function sessionEnding(session: ActiveSession, outcome: SessionOutcome, referralCode: string | null): SessionEnding {
+export function sessionEnding(session: ActiveSession, outcome: VerificationOutcome, referralCode: string | null): SessionEnding {
   return { outcome, referralCode, cardRejections: [], attemptFailures: session.attempts.map((a) => a.reason) };
 }
 

@@ -16,7 +16,7 @@ import type {
   PlaceCardNotice,
   SessionDevice,
   SessionLanguage,
-  SessionOutcome,
+  VerificationOutcome,
   SessionPromptKey,
   SessionStep,
   VerificationResult,
@@ -129,7 +129,7 @@ export interface AttemptRecord {
  */
 export interface ResultDraft {
   readonly sessionId: string;
-  readonly outcome: SessionOutcome;
+  readonly outcome: VerificationOutcome;
   readonly referralCode?: string;
   readonly card?: SessionCard;
   readonly cardRejections: readonly CardRejection[];
@@ -203,7 +203,7 @@ export type CardSession = ActiveSession & { readonly card: SessionCard };
 
 /** How a session ended, as the result screen shows it. Holds no personal data. */
 export interface SessionEnding {
-  readonly outcome: SessionOutcome;
+  readonly outcome: VerificationOutcome;
   readonly referralCode: string | null;
   readonly cardRejections: readonly CardRejection[];
   readonly attemptFailures: readonly AttemptFailure[];
