@@ -4,6 +4,7 @@
  */
 import { freePort } from "@kiosk/central/testing";
 import { edgeHealthSchema } from "@kiosk/contracts";
+import { a11yViolations } from "@kiosk/ui/testing";
 import { expect, test as base } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -49,6 +50,7 @@ test("the demo serves the UI shell and health, and central shows the kiosk's hea
   await expect(page.getByRole("heading", { name: "实名核验自助终端" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "请将身份证放在读卡区" })).toBeVisible();
   await expect(page.getByText("终端编号 demo-hall-01-k01")).toBeVisible();
+  expect(await a11yViolations(page), "axe-core on the UI the edge server serves").toEqual([]);
 
   const res = await request.get(`${demo.edgeUrl}/api/health`);
   expect(res.status()).toBe(200);
