@@ -28,7 +28,8 @@ export default defineConfig({
   use: {
     browserName: "chromium",
     headless: true,
-    launchOptions: { executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS },
+    // Playwright hides scrollbars in headless mode; a kiosk shows them, and so must the tests and screenshots.
+    launchOptions: { executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS, ignoreDefaultArgs: ["--hide-scrollbars"] },
     trace: "retain-on-failure",
   },
 });

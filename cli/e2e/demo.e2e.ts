@@ -8,6 +8,7 @@
 import { freePort } from "@kiosk/central/testing";
 import { edgeHealthSchema } from "@kiosk/contracts";
 import { openSyncCacheReader } from "@kiosk/edge-server/testing";
+import { a11yViolations } from "@kiosk/ui/testing";
 import { expect, test as base, type APIRequestContext } from "@playwright/test";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -85,6 +86,7 @@ test("without socat or ffmpeg, the demo serves the UI shell and health, and cent
   await expect(page.getByRole("heading", { name: "实名核验自助终端" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "请将身份证放在读卡区" })).toBeVisible();
   await expect(page.getByText("终端编号 demo-hall-01-k01")).toBeVisible();
+  expect(await a11yViolations(page), "axe-core on the UI the edge server serves").toEqual([]);
 
   const res = await request.get(`${demo.edgeUrl}/api/health`);
   expect(res.status()).toBe(200);

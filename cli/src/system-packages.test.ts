@@ -43,7 +43,7 @@ describe("installCommand", () => {
 
 describe("ensureSystemPackages", () => {
   test("not as root: prints why and the exact sudo apt-get line, and runs nothing", async () => {
-    const { host, apt } = fakeHost({ asRoot: false, installed: ["chromium", "postgresql", "gcc", "libusb-1.0-0", "espeak-ng"] });
+    const { host, apt } = fakeHost({ asRoot: false, installed: ["chromium", "postgresql", "gcc", "libusb-1.0-0", "espeak-ng", "fonts-noto-cjk"] });
     const { io, err } = captureIo();
     expect(await ensureSystemPackages(TEST_PACKAGES, "./kiosk test", io, host)).toBe(false);
     expect(err.join("")).toBe(
@@ -57,7 +57,7 @@ describe("ensureSystemPackages", () => {
   });
 
   test("as root: installs exactly the missing packages with apt-get, without questions", async () => {
-    const { host, apt } = fakeHost({ asRoot: true, installed: ["chromium", "ffmpeg", "postgresql", "libusb-1.0-0", "espeak-ng"] });
+    const { host, apt } = fakeHost({ asRoot: true, installed: ["chromium", "ffmpeg", "postgresql", "libusb-1.0-0", "espeak-ng", "fonts-noto-cjk"] });
     const { io, err } = captureIo();
     expect(await ensureSystemPackages(TEST_PACKAGES, "./kiosk test", io, host)).toBe(true);
     expect(apt).toEqual([

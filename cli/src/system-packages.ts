@@ -19,6 +19,7 @@ export const TEST_PACKAGES: PackageNeeds = {
   "libusb-1.0-0": "node-hid's native module links it",
   gcc: "builds the test double of the vendor's WLT photo library",
   "espeak-ng": "voice prompt generator tests (./kiosk voice build)",
+  "fonts-noto-cjk": "the kiosk UI's Chinese text in the browser tests' screenshots",
 };
 
 /** Runs a command and returns its exit code and output. */

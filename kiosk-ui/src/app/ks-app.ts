@@ -1,15 +1,18 @@
-import { DEVICE_STATES, KIOSK_STATUSES, type EdgeHealth } from "@kiosk/contracts";
+import { DEVICE_STATES, KIOSK_STATUSES, SOFTWARE_VERSION, type EdgeHealth } from "@kiosk/contracts";
 import { LitElement, css, html } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import "../components/ks-lang-toggle.ts";
 import "../components/ks-status-bar.ts";
+import type { CentralConnection } from "../components/ks-status-bar.ts";
 import { HealthController } from "../controllers/health-controller.ts";
+import { LockdownController } from "../controllers/lockdown-controller.ts";
 import { fetchHealth } from "../data/health.ts";
 import { htmlLang, t, type Lang } from "../i18n.ts";
 import "../screens/ks-screen-insert-card.ts";
 import "../screens/ks-screen-out-of-service.ts";
 import type { OutOfServiceReason } from "../screens/ks-screen-out-of-service.ts";
 import { tokens } from "../styles/tokens.ts";
+import { reloadOnNewVersion, type ReloadEnv } from "./reload-on-new-version.ts";
 
 /**
  * Time between health polls. A service that stops answering is noticed within
@@ -17,6 +20,15 @@ import { tokens } from "../styles/tokens.ts";
  * window within 10 s.
  */
 const HEALTH_POLL_MS = 3_000;
+
+// The tab's storage outlives a reload; a page built as this version reloads once per other served version.
+const RELOAD_ENV: ReloadEnv = { uiVersion: SOFTWARE_VERSION, memory: sessionStorage, reload: () => location.reload() };
+
+// Unknown while the kiosk's own service is starting or not answering: "working offline" would be untrue then.
+function centralConnection(health: EdgeHealth | undefined, reachable: boolean): CentralConnection {
+  if (!health || !reachable) return "unknown";
+  return health.central.consecutiveFailures === 0 ? "online" : "offline";
+}
 
 function outOfServiceReason(health: EdgeHealth | undefined, reachable: boolean): OutOfServiceReason | undefined {
   if (!reachable) return "server";
@@ -54,19 +66,27 @@ export class KsApp extends LitElement {
         font-size: var(--ks-text-small);
       }
       main {
+        /* A screen taller than the display still scrolls by touch, without a scrollbar. */
         overflow: auto;
+        overscroll-behavior: contain;
+        scrollbar-width: none;
       }
       .starting {
         display: grid;
         place-items: center;
         height: 100%;
-        font-size: var(--ks-text-body);
+        font-size: var(--ks-text-title);
       }
     `,
   ];
 
   @state() private accessor _lang: Lang = "zh";
-  private readonly _health = new HealthController(this, { fetchHealth, intervalMs: HEALTH_POLL_MS });
+  private readonly _health = new HealthController(this, {
+    fetchHealth,
+    intervalMs: HEALTH_POLL_MS,
+    onHealth: (health) => reloadOnNewVersion(health.version, RELOAD_ENV),
+  });
+  private readonly _lockdown = new LockdownController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -88,7 +108,9 @@ export class KsApp extends LitElement {
         <ks-lang-toggle .locale=${lang}></ks-lang-toggle>
       </header>
       <main aria-live="polite">${this._screen(health, reachable)}</main>
-      <ks-status-bar .locale=${lang} kiosk-id=${health?.kioskId ?? ""} ?online=${reachable && (health?.central.consecutiveFailures ?? 0) === 0}></ks-status-bar>
+      <footer>
+        <ks-status-bar .locale=${lang} kiosk-id=${health?.kioskId ?? ""} connection=${centralConnection(health, reachable)}></ks-status-bar>
+      </footer>
     `;
   }
 

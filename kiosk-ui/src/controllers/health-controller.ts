@@ -6,11 +6,15 @@ export interface HealthControllerOptions {
   readonly fetchHealth: (signal: AbortSignal) => Promise<EdgeHealth>;
   /** Time between polls in milliseconds. */
   readonly intervalMs: number;
+  /** Called with every report read, before the host re-renders. */
+  readonly onHealth?: (health: EdgeHealth) => void;
 }
 
 /**
  * Polls the kiosk's health while its host is connected and asks the host to
- * re-render on every change. `reachable` is false once a poll fails.
+ * re-render on every change. `reachable` is false once a poll fails, and
+ * true again with the first report after the edge server comes back (a
+ * restart): the host shows the current screen again without a reload.
  */
 export class HealthController implements ReactiveController {
   health: EdgeHealth | undefined;
@@ -40,6 +44,7 @@ export class HealthController implements ReactiveController {
     try {
       this.health = await this.#options.fetchHealth(signal);
       this.reachable = true;
+      this.#options.onHealth?.(this.health);
     } catch {
       if (signal.aborted) return;
       this.reachable = false;

@@ -13,13 +13,14 @@ export class KsScreenInsertCard extends LitElement {
 
   override render() {
     return html`
-      <svg width="240" height="160" viewBox="0 0 240 160" aria-hidden="true">
+      <svg width="240" height="230" viewBox="0 0 240 230" aria-hidden="true">
         <rect x="20" y="10" width="200" height="126" rx="12" fill="#ffffff" stroke="#0b4f9c" stroke-width="6" />
         <rect x="40" y="36" width="54" height="70" rx="6" fill="#cfdced" />
         <rect x="108" y="40" width="92" height="10" rx="5" fill="#cfdced" />
         <rect x="108" y="62" width="72" height="10" rx="5" fill="#cfdced" />
         <rect x="108" y="84" width="82" height="10" rx="5" fill="#cfdced" />
-        <path d="M120 146 l-14 -12 h28 z" fill="#0b4f9c" />
+        <!-- A bold arrow down: the reader is below the screen. -->
+        <path d="M120 156 v56 M94 188 l26 26 l26 -26" fill="none" stroke="#0b4f9c" stroke-width="10" stroke-linecap="round" stroke-linejoin="round" />
       </svg>
       <h1>${t(this.locale, "insert.title")}</h1>
       <p>${t(this.locale, "insert.body")}</p>

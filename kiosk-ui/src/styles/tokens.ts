@@ -1,7 +1,7 @@
 import { css } from "lit";
 
 /**
- * Design tokens. Sizes follow age-friendly kiosk norms: body text of at least
+ * Design tokens. Sizes follow age-friendly kiosk norms: every text at least
  * 24 px, touch targets of at least 64 px, contrast of at least 4.5:1.
  */
 export const tokens = css`
@@ -18,7 +18,7 @@ export const tokens = css`
     --ks-font: "Noto Sans CJK SC", "Source Han Sans SC", system-ui, sans-serif;
     --ks-text-body: 26px;
     --ks-text-title: 44px;
-    --ks-text-small: 20px;
+    --ks-text-small: 24px;
     --ks-touch-min: 64px;
     --ks-space: 24px;
     --ks-radius: 16px;
