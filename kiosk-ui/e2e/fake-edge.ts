@@ -4,7 +4,10 @@
  * stop and start again on the same port (an edge-server restart).
  */
 import { SOFTWARE_VERSION, type EdgeHealth } from "@kiosk/contracts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildUi } from "../build.ts";
 
 const at = "2026-11-23T08:00:00.000Z";
 
@@ -39,11 +42,19 @@ export class FakeEdge {
     this.#uiDir = uiDir;
   }
 
-  /** Serves the UI built in `uiDir` on a free loopback port. */
-  static start(uiDir: string): FakeEdge {
+  /** Builds the UI into a temporary folder and serves it on a free loopback port; `dispose` removes both. */
+  static async serveBuiltUi(): Promise<FakeEdge> {
+    const uiDir = mkdtempSync(join(tmpdir(), "kiosk-ui-"));
+    await buildUi(uiDir);
     const edge = new FakeEdge(uiDir);
     edge.#listen();
     return edge;
+  }
+
+  /** Stops serving and removes the built UI. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.#uiDir, { recursive: true, force: true });
   }
 
   get url(): string {

@@ -6,30 +6,20 @@
  * server comes back with a new UI version.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { buildUi } from "../build.ts";
 import { FakeEdge, health } from "./fake-edge.ts";
 
 const INSERT_CARD_ZH = "请将身份证放在读卡区";
 const INSERT_CARD_EN = "Please place your ID card on the reader";
 
-let uiDir: string;
 let edge: FakeEdge;
 
 test.use({ viewport: { width: 1080, height: 1920 } });
 
 test.beforeAll(async () => {
-  uiDir = mkdtempSync(join(tmpdir(), "kiosk-ui-"));
-  await buildUi(uiDir);
-  edge = FakeEdge.start(uiDir);
+  edge = await FakeEdge.serveBuiltUi();
 });
 
-test.afterAll(async () => {
-  await edge.stop();
-  rmSync(uiDir, { recursive: true, force: true });
-});
+test.afterAll(() => edge.dispose());
 
 test.beforeEach(async ({ page }) => {
   edge.current = health();

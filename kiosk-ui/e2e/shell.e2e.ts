@@ -6,30 +6,20 @@
  * and text sizes) and saved as a screenshot under var/test/screenshots/.
  */
 import { expect, test } from "@playwright/test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { buildUi } from "../build.ts";
 import { auditScreen } from "../src/testing/index.ts";
 import { FakeEdge, health } from "./fake-edge.ts";
 
 const at = "2026-11-23T08:00:00.000Z";
 
-let uiDir: string;
 let edge: FakeEdge;
 
 test.use({ viewport: { width: 1080, height: 1920 } });
 
 test.beforeAll(async () => {
-  uiDir = mkdtempSync(join(tmpdir(), "kiosk-ui-"));
-  await buildUi(uiDir);
-  edge = FakeEdge.start(uiDir);
+  edge = await FakeEdge.serveBuiltUi();
 });
 
-test.afterAll(async () => {
-  await edge.stop();
-  rmSync(uiDir, { recursive: true, force: true });
-});
+test.afterAll(() => edge.dispose());
 
 test.beforeEach(() => {
   edge.current = health();
