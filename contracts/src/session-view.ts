@@ -18,6 +18,11 @@ export const SESSION_LANGUAGES = ["zh", "en"] as const;
 /** One of {@linkcode SESSION_LANGUAGES}. */
 export type SessionLanguage = (typeof SESSION_LANGUAGES)[number];
 
+/** True when `value` is one of the UI's languages. */
+export function isSessionLanguage(value: string): value is SessionLanguage {
+  return (SESSION_LANGUAGES as readonly string[]).includes(value);
+}
+
 /**
  * The screens of a session, in journey order.
  *

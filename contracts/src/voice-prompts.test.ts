@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { SESSION_PROMPT_KEYS } from "./session-view.ts";
-import { isSessionPromptKey, isVoiceLang, VOICE_LANGS, VOICE_PROMPTS, voiceCaption, voicePromptPath } from "./voice-prompts.ts";
+import { isSessionLanguage, SESSION_LANGUAGES, SESSION_PROMPT_KEYS } from "./session-view.ts";
+import { isSessionPromptKey, VOICE_PROMPTS, voiceCaption, voicePromptPath } from "./voice-prompts.ts";
 
 describe("voice prompts", () => {
   test("has exactly one prompt per session prompt key, in the session's order", () => {
@@ -13,7 +13,7 @@ describe("voice prompts", () => {
 
   test("every prompt has a short caption in each language", () => {
     for (const key of SESSION_PROMPT_KEYS) {
-      for (const lang of VOICE_LANGS) {
+      for (const lang of SESSION_LANGUAGES) {
         const caption = voiceCaption(key, lang);
         expect(caption.trim()).toBe(caption);
         expect(caption.length).toBeGreaterThan(0);
@@ -30,8 +30,8 @@ describe("voice prompts", () => {
     for (const value of ["toString", "__proto__", "constructor", "../consent", "consent.ogg", "Consent", ""]) {
       expect(isSessionPromptKey(value)).toBe(false);
     }
-    expect(VOICE_LANGS.every(isVoiceLang)).toBe(true);
-    for (const value of ["zh-CN", "EN", "fr", "..", "toString", ""]) expect(isVoiceLang(value)).toBe(false);
+    expect(SESSION_LANGUAGES.every(isSessionLanguage)).toBe(true);
+    for (const value of ["zh-CN", "EN", "fr", "..", "toString", ""]) expect(isSessionLanguage(value)).toBe(false);
   });
 
   test("the result titles the issue fixes are spoken as written", () => {

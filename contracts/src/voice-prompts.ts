@@ -10,16 +10,10 @@
  * are generated from these captions (`./kiosk voice build`), or replaced by
  * recordings dropped into the edge's `voice.recordingsDir`.
  */
-import type { SessionPromptKey } from "./session-view.ts";
-
-/** Languages of the prompts: the UI's languages. */
-export const VOICE_LANGS = ["zh", "en"] as const;
-
-/** One of {@linkcode VOICE_LANGS}. */
-export type VoiceLang = (typeof VOICE_LANGS)[number];
+import type { SessionLanguage, SessionPromptKey } from "./session-view.ts";
 
 /** The caption of one prompt in each language. */
-export type VoiceCaptions = Readonly<Record<VoiceLang, string>>;
+export type VoiceCaptions = Readonly<Record<SessionLanguage, string>>;
 
 /**
  * The captions of every prompt the session asks for (one per
@@ -99,13 +93,8 @@ export function isSessionPromptKey(value: string): value is SessionPromptKey {
   return Object.hasOwn(VOICE_PROMPTS, value);
 }
 
-/** True when `value` is a prompt language. */
-export function isVoiceLang(value: string): value is VoiceLang {
-  return (VOICE_LANGS as readonly string[]).includes(value);
-}
-
 /** The exact words of prompt `key` in `lang`. */
-export function voiceCaption(key: SessionPromptKey, lang: VoiceLang): string {
+export function voiceCaption(key: SessionPromptKey, lang: SessionLanguage): string {
   return VOICE_PROMPTS[key][lang];
 }
 
@@ -117,6 +106,6 @@ export function voiceCaption(key: SessionPromptKey, lang: VoiceLang): string {
  * voicePromptPath("zh", "consent"); // "/voice/zh/consent"
  * ```
  */
-export function voicePromptPath(lang: VoiceLang, key: SessionPromptKey): string {
+export function voicePromptPath(lang: SessionLanguage, key: SessionPromptKey): string {
   return `/voice/${lang}/${key}`;
 }

@@ -2,7 +2,7 @@
  * The interfaces the edge server's services need from the outside world.
  * Adapters implement them; tests pass fakes.
  */
-import type { DevicesStatus, Heartbeat, HeartbeatAck, OutboxHealth, Service, SessionPromptKey, SyncDownHealth, VoiceLang } from "@kiosk/contracts";
+import type { DevicesStatus, Heartbeat, HeartbeatAck, OutboxHealth, Service, SessionPromptKey, SyncDownHealth, SessionLanguage } from "@kiosk/contracts";
 import type { CalibratedThreshold, EmbeddingModel } from "./domain/face-match.ts";
 
 /** Reports the current status of the kiosk's devices. */
@@ -202,5 +202,5 @@ export interface VoiceClip {
 /** Finds the clip of a voice prompt. */
 export interface VoicePromptSource {
   /** The clip of `key` in `lang`, or `undefined` when there is none. */
-  get(lang: VoiceLang, key: SessionPromptKey): Promise<VoiceClip | undefined>;
+  get(lang: SessionLanguage, key: SessionPromptKey): Promise<VoiceClip | undefined>;
 }

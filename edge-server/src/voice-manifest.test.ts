@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { isSessionPromptKey, SESSION_PROMPT_KEYS, VOICE_LANGS, voiceCaption } from "@kiosk/contracts";
+import { isSessionPromptKey, SESSION_PROMPT_KEYS, SESSION_LANGUAGES, voiceCaption } from "@kiosk/contracts";
 import { CHALLENGE_ACTIONS } from "./domain/liveness-challenge.ts";
 import { GUIDANCE_CODES } from "./domain/quality-gate.ts";
 import { generatedClipFile, manifestClipId, manifestProblems, type VoiceManifest } from "./voice-manifest.ts";
@@ -7,7 +7,7 @@ import { generatedClipFile, manifestClipId, manifestProblems, type VoiceManifest
 function upToDate(): VoiceManifest {
   const clips: VoiceManifest["clips"] = {};
   for (const key of SESSION_PROMPT_KEYS) {
-    for (const lang of VOICE_LANGS) {
+    for (const lang of SESSION_LANGUAGES) {
       clips[manifestClipId(lang, key)] = { caption: voiceCaption(key, lang), file: generatedClipFile(lang, key), bytes: 100, durationMs: 1000, sha256: "0".repeat(64) };
     }
   }

@@ -4,7 +4,7 @@
  * made. A test compares it with the prompt catalogue, so a caption changed
  * without running `./kiosk voice build` is caught.
  */
-import { SESSION_PROMPT_KEYS, VOICE_LANGS, voiceCaption, type SessionPromptKey, type VoiceLang } from "@kiosk/contracts";
+import { SESSION_PROMPT_KEYS, SESSION_LANGUAGES, voiceCaption, type SessionPromptKey, type SessionLanguage } from "@kiosk/contracts";
 import { z } from "zod";
 
 /** Name of the manifest file in the generated clips' folder. */
@@ -14,7 +14,7 @@ export const VOICE_MANIFEST_FILE = "manifest.json";
 export const GENERATED_CLIP_CONTENT_TYPE = "audio/ogg";
 
 /** Where the generated clip of `key` in `lang` lies, relative to the clips' folder: `zh/consent.ogg`. */
-export function generatedClipFile(lang: VoiceLang, key: SessionPromptKey): string {
+export function generatedClipFile(lang: SessionLanguage, key: SessionPromptKey): string {
   return `${lang}/${key}.ogg`;
 }
 
@@ -50,7 +50,7 @@ export const voiceManifestSchema = z.object({
 export type VoiceManifest = z.infer<typeof voiceManifestSchema>;
 
 /** The manifest key of a clip: `zh/consent`. */
-export function manifestClipId(lang: VoiceLang, key: SessionPromptKey): string {
+export function manifestClipId(lang: SessionLanguage, key: SessionPromptKey): string {
   return `${lang}/${key}`;
 }
 
@@ -63,7 +63,7 @@ export function manifestProblems(manifest: VoiceManifest): string[] {
   const problems: string[] = [];
   const expected = new Set<string>();
   for (const key of SESSION_PROMPT_KEYS) {
-    for (const lang of VOICE_LANGS) {
+    for (const lang of SESSION_LANGUAGES) {
       const id = manifestClipId(lang, key);
       expected.add(id);
       const entry = manifest.clips[id];

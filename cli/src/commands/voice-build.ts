@@ -11,7 +11,7 @@
  * Prints one JSON object `{"out","clips","bytes","durationMs","espeakNg","ffmpeg"}`.
  * Exit 0 on success, 1 when a program is missing or fails, 2 for bad usage.
  */
-import { isKioskError, isSessionPromptKey, SESSION_PROMPT_KEYS, sha256Hex, VOICE_LANGS, voiceCaption, type SessionPromptKey } from "@kiosk/contracts";
+import { isKioskError, isSessionPromptKey, SESSION_PROMPT_KEYS, sha256Hex, SESSION_LANGUAGES, voiceCaption, type SessionPromptKey } from "@kiosk/contracts";
 import { GENERATED_VOICE_DIR, generatedClipFile, manifestClipId, VOICE_MANIFEST_FILE, voiceManifestSchema, type VoiceClipEntry, type VoiceManifest } from "@kiosk/edge-server";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -59,7 +59,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const staged = join(workDir, "clips");
     const made = new Map<string, VoiceClipEntry>();
     for (const key of options.keys ?? SESSION_PROMPT_KEYS) {
-      for (const lang of VOICE_LANGS) {
+      for (const lang of SESSION_LANGUAGES) {
         const file = generatedClipFile(lang, key);
         await mkdir(join(staged, lang), { recursive: true });
         const caption = voiceCaption(key, lang);
@@ -68,7 +68,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         made.set(manifestClipId(lang, key), { caption, file, bytes: bytes.length, durationMs: oggOpusDurationMs(bytes), sha256: await sha256Hex(bytes) });
       }
     }
-    for (const lang of VOICE_LANGS) {
+    for (const lang of SESSION_LANGUAGES) {
       // A full build replaces the clips, so clips of removed prompts go.
       if (!options.keys) await rm(join(options.out, lang), { recursive: true, force: true });
       await cp(join(staged, lang), join(options.out, lang), { recursive: true });
@@ -76,7 +76,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     // Catalogue order, so the manifest changes only where clips change.
     const clips: Record<string, VoiceClipEntry> = {};
     for (const key of SESSION_PROMPT_KEYS) {
-      for (const lang of VOICE_LANGS) {
+      for (const lang of SESSION_LANGUAGES) {
         const id = manifestClipId(lang, key);
         const entry = made.get(id) ?? previous?.clips[id];
         if (entry) clips[id] = entry;

@@ -6,19 +6,19 @@
  * (ffmpeg with `bitexact`, so no random stream serial and no version tag),
  * so the same catalogue gives the same bytes.
  */
-import { KioskError, type VoiceLang } from "@kiosk/contracts";
+import { KioskError, type SessionLanguage } from "@kiosk/contracts";
 import { join } from "node:path";
 
 /** The settings clips are made with; recorded in the manifest. */
 export const SYNTHESIS_SETTINGS = {
   /** espeak-ng voice per language (`espeak-ng --voices=cmn`). */
-  voices: { zh: "cmn", en: "en-us" } as const satisfies Record<VoiceLang, string>,
+  voices: { zh: "cmn", en: "en-us" } as const satisfies Record<SessionLanguage, string>,
   /**
    * Speaking rate (espeak-ng `-s`). English is slower than espeak-ng's 175
    * for listeners of any age; for `cmn` the same number is slower still, so
    * 200 gives about 3 syllables a second with pauses at punctuation.
    */
-  wordsPerMinute: { zh: 200, en: 150 } as const satisfies Record<VoiceLang, number>,
+  wordsPerMinute: { zh: 200, en: 150 } as const satisfies Record<SessionLanguage, number>,
   /** Opus bitrate: wideband speech, clear for synthetic voices; a clip of 4 s is about 6 KB. */
   bitrateKbps: 12,
 } as const;
@@ -35,7 +35,7 @@ export interface SynthesisTools {
 }
 
 /** The espeak-ng arguments that speak `text` in `lang` into `wavPath` (UTF-8 text, `--` before it). */
-export function espeakArgs(lang: VoiceLang, text: string, wavPath: string): string[] {
+export function espeakArgs(lang: SessionLanguage, text: string, wavPath: string): string[] {
   return ["-v", SYNTHESIS_SETTINGS.voices[lang], "-s", String(SYNTHESIS_SETTINGS.wordsPerMinute[lang]), "-b", "1", "-w", wavPath, "--", text];
 }
 
@@ -74,7 +74,7 @@ export function findSynthesisTools(searchPath: string | undefined): SynthesisToo
  *
  * @throws {KioskError} `internal` when a program fails.
  */
-export async function synthesizeClip(tools: SynthesisTools, lang: VoiceLang, text: string, oggPath: string, workDir: string): Promise<void> {
+export async function synthesizeClip(tools: SynthesisTools, lang: SessionLanguage, text: string, oggPath: string, workDir: string): Promise<void> {
   const wavPath = join(workDir, `${lang}.wav`);
   await runTool(tools.espeakNgPath, espeakArgs(lang, text, wavPath));
   await runTool(tools.ffmpegPath, ffmpegArgs(wavPath, oggPath));

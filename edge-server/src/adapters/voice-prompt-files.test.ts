@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { SESSION_PROMPT_KEYS, sha256Hex, VOICE_LANGS, voiceCaption } from "@kiosk/contracts";
+import { SESSION_PROMPT_KEYS, sha256Hex, SESSION_LANGUAGES, voiceCaption } from "@kiosk/contracts";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { manifestClipId, manifestProblems, VOICE_MANIFEST_FILE, voiceManifestSchema } from "../voice-manifest.ts";
@@ -14,7 +14,7 @@ describe("the committed generated clips", () => {
       expect({ file: entry.file, bytes: bytes.length, sha256: await sha256Hex(bytes) }).toEqual({ file: entry.file, bytes: entry.bytes, sha256: entry.sha256 });
     }
     // Nothing in the folder that the manifest does not list.
-    for (const lang of VOICE_LANGS) expect((await readdir(join(GENERATED_VOICE_DIR, lang))).length).toBe(SESSION_PROMPT_KEYS.length);
+    for (const lang of SESSION_LANGUAGES) expect((await readdir(join(GENERATED_VOICE_DIR, lang))).length).toBe(SESSION_PROMPT_KEYS.length);
   });
 
   test("speak every prompt the session machine can ask for, in both languages", async () => {
@@ -22,7 +22,7 @@ describe("the committed generated clips", () => {
     const files = new VoicePromptFiles({ recordingsDir: "/nonexistent" });
     const unspoken: string[] = [];
     for (const key of SESSION_PROMPT_KEYS) {
-      for (const lang of VOICE_LANGS) {
+      for (const lang of SESSION_LANGUAGES) {
         const clip = await files.get(lang, key);
         const entry = manifest.clips[manifestClipId(lang, key)];
         if (clip?.origin !== "generated" || clip.body.length === 0 || entry?.caption !== voiceCaption(key, lang)) unspoken.push(manifestClipId(lang, key));
@@ -40,7 +40,7 @@ describe("the committed generated clips", () => {
 
   test("are served as Ogg when no recording replaces them", async () => {
     const files = new VoicePromptFiles({ recordingsDir: "/nonexistent" });
-    for (const lang of VOICE_LANGS) {
+    for (const lang of SESSION_LANGUAGES) {
       const clip = await files.get(lang, "consent");
       expect(clip?.contentType).toBe("audio/ogg");
       expect(clip?.origin).toBe("generated");

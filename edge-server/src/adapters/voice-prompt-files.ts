@@ -1,4 +1,4 @@
-import type { SessionPromptKey, VoiceLang } from "@kiosk/contracts";
+import type { SessionPromptKey, SessionLanguage } from "@kiosk/contracts";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,7 +40,7 @@ export class VoicePromptFiles implements VoicePromptSource {
     this.#generatedDir = options.generatedDir ?? GENERATED_VOICE_DIR;
   }
 
-  async get(lang: VoiceLang, key: SessionPromptKey): Promise<VoiceClip | undefined> {
+  async get(lang: SessionLanguage, key: SessionPromptKey): Promise<VoiceClip | undefined> {
     for (const [ext, contentType] of RECORDING_TYPES) {
       const body = await readNonEmptyFile(join(this.#recordingsDir, lang, `${key}.${ext}`));
       if (body) return { body, contentType, origin: "recording" };

@@ -1,4 +1,4 @@
-import { isSessionPromptKey, isVoiceLang, KioskError, sha256Hex, VOICE_LANGS } from "@kiosk/contracts";
+import { isSessionPromptKey, isSessionLanguage, KioskError, sha256Hex, SESSION_LANGUAGES } from "@kiosk/contracts";
 import { Hono } from "hono";
 import type { VoicePromptSource } from "../ports.ts";
 
@@ -15,7 +15,7 @@ export function voiceRoutes(source: VoicePromptSource): Hono {
   const routes = new Hono();
   routes.get("/:lang/:key", async (c) => {
     const { lang, key } = c.req.param();
-    if (!isVoiceLang(lang)) throw new KioskError("not-found", `Unknown voice prompt language "${lang}": expected one of ${VOICE_LANGS.join(", ")}`);
+    if (!isSessionLanguage(lang)) throw new KioskError("not-found", `Unknown voice prompt language "${lang}": expected one of ${SESSION_LANGUAGES.join(", ")}`);
     if (!isSessionPromptKey(key)) throw new KioskError("not-found", `Unknown voice prompt "${key}"`);
     const clip = await source.get(lang, key);
     if (!clip) throw new KioskError("not-found", `No clip for voice prompt "${key}" in "${lang}": run ./kiosk voice build`);

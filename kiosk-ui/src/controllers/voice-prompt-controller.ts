@@ -1,4 +1,4 @@
-import { voiceCaption, type SessionPromptKey, type VoiceLang } from "@kiosk/contracts";
+import { voiceCaption, type SessionPromptKey, type SessionLanguage } from "@kiosk/contracts";
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { voicePromptUrl } from "../data/voice.ts";
 import { isAutoplayBlocked, type PromptPlayback, type PromptPlayer } from "../voice/prompt-player.ts";
@@ -19,7 +19,7 @@ export type VoicePromptState = (typeof VOICE_PROMPT_STATES)[number];
 /** The prompt being shown. */
 export interface ShownPrompt {
   readonly key: SessionPromptKey;
-  readonly lang: VoiceLang;
+  readonly lang: SessionLanguage;
   /** The exact words of the clip, to show on screen. */
   readonly caption: string;
 }
@@ -58,7 +58,7 @@ export class VoicePromptController implements ReactiveController {
   }
 
   /** Shows and plays prompt `key` in `lang`, unless it is already the current one. */
-  say(key: SessionPromptKey, lang: VoiceLang): void {
+  say(key: SessionPromptKey, lang: SessionLanguage): void {
     if (this.prompt?.key === key && this.prompt.lang === lang) return;
     this.#stop();
     this.prompt = { key, lang, caption: voiceCaption(key, lang) };
@@ -84,7 +84,7 @@ export class VoicePromptController implements ReactiveController {
     this.state = "idle";
   }
 
-  #play(key: SessionPromptKey, lang: VoiceLang): void {
+  #play(key: SessionPromptKey, lang: SessionLanguage): void {
     const generation = this.#generation;
     const settle = (state: VoicePromptState) => {
       if (generation !== this.#generation) return;
