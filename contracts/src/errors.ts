@@ -58,6 +58,8 @@ export const ERROR_CODES = {
   "face-engine-crashed": { status: 503, retryable: true },
   /** The caller aborted a face engine call (the capture ended or was cancelled). */
   "face-engine-aborted": { status: 503, retryable: false },
+  /** A session request that does not fit the session's step (out of order, stale, for a finished attempt); nothing changed. */
+  "session-rejected": { status: 409, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 /** Union of every error code. */

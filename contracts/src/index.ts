@@ -13,6 +13,7 @@ export * from "./read-capped-stream.ts";
 export * from "./redact.ts";
 export * from "./seeded-random.ts";
 export * from "./face-codes.ts";
+export * from "./session-api.ts";
 export * from "./session-view.ts";
 export * from "./signing.ts";
 export * from "./sync-down.ts";

@@ -48,6 +48,7 @@ const TITLES: Record<ErrorCode, string> = {
   "face-engine-timeout": "Face engine timed out",
   "face-engine-crashed": "Face engine worker crashed",
   "face-engine-aborted": "Face engine call aborted",
+  "session-rejected": "Not possible at this step of the session",
 };
 
 /**
