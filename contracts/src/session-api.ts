@@ -7,7 +7,7 @@
  * | route | answer |
  * |---|---|
  * | `GET /api/session` | the current `SessionView` |
- * | `GET /api/session/stream` | Server-Sent Events: `view` events (a `SessionView`), one at once, then on every change and every second while a countdown shows |
+ * | `GET /api/session/stream` | Server-Sent Events: `view` events (a `SessionView`), one at once, then on every change and every second while a countdown shows; `prompt` events (a {@linkcode SessionPrompt}) when a voice prompt is due |
  * | `POST /api/session/events` | an {@linkcode ApplicantEvent}; 200 with the new `SessionView`, 400 `bad-request` when malformed, 409 `session-rejected` when refused (problem details `reason` holds the rejection code) |
  * | `POST /api/session/signature` | a {@linkcode SignatureInput}; 200 with the new view, 400, or 409 outside the signature step |
  * | `GET /api/session/preview` | Server-Sent Events: `frame` events (a {@linkcode PreviewFrame}) while the face step runs; 409 on any other step; the stream ends with the step |
@@ -16,7 +16,7 @@
  */
 import { z } from "zod";
 import { GUIDANCE_CODES } from "./face-codes.ts";
-import { SESSION_LANGUAGES } from "./session-view.ts";
+import { SESSION_LANGUAGES, type SessionLanguage, type SessionPromptKey } from "./session-view.ts";
 import type { Signature } from "./verification-result.ts";
 
 const language = z.enum(SESSION_LANGUAGES);
@@ -38,6 +38,12 @@ export const applicantEventSchema = z.discriminatedUnion("type", [
 
 /** An applicant's event. */
 export type ApplicantEvent = z.infer<typeof applicantEventSchema>;
+
+/** A voice prompt to play now, with its caption (`voice-prompts.ts`). */
+export interface SessionPrompt {
+  readonly key: SessionPromptKey;
+  readonly language: SessionLanguage;
+}
 
 /** Largest request body of the session API, in bytes (a signature at its limits is about 20 KB). */
 export const SESSION_API_MAX_BODY_BYTES = 64 * 1024;
