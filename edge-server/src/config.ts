@@ -8,6 +8,7 @@ import { describeConfig, kioskIdSchema, loadConfig, readJsonConfigFile, LOG_LEVE
 import { z } from "zod";
 import { devicesConfigSchema } from "./devices-config.ts";
 import { faceConfigSchema } from "./face-config.ts";
+import { sessionConfigSchema } from "./session-config.ts";
 import { syncConfigSchema } from "./sync-config.ts";
 
 /** Prefix of the edge server's environment variables. */
@@ -61,6 +62,7 @@ export const edgeConfigSchema = z.object({
     }),
   devices: devicesConfigSchema,
   face: faceConfigSchema,
+  session: sessionConfigSchema,
   sync: syncConfigSchema,
   log: z.object({
     level: z.enum(logLevels).default("info").meta({ description: "Lowest log level written (debug, info, warn, error)" }),

@@ -25,7 +25,9 @@ export { calibrateThreshold, quantile, type CalibrationOptions, type Calibration
 export { devicesConfigSchema, type DevicesConfig } from "./devices-config.ts";
 export { createCamera } from "./adapters/hardware.ts";
 export { CameraLiveFrames } from "./adapters/camera-frames.ts";
-export { FaceCapture, type CaptureOutcome, type CaptureRunOptions, type CaptureUpdate, type FaceCaptureDeps, type FaceCaptureSettings } from "./services/face-capture.ts";
+export { FaceCapture, type CaptureOutcome, type CaptureRunOptions, type CaptureUpdate, type FaceCaptureDeps, type FaceCaptureSettings, type FrameAnalysisInfo } from "./services/face-capture.ts";
+export { VerificationSessionService, type SessionHub, type VerificationSessionServiceDeps } from "./services/verification-session-service.ts";
+export { sessionConfigSchema, sessionSettings, type SessionConfig } from "./session-config.ts";
 export type { LiveFrame, LiveFrameSource } from "./ports.ts";
 export { VerificationSession, type VerificationSessionDeps } from "./domain/verification-session.ts";
 export {

@@ -10,7 +10,7 @@ import { describe, expect, test } from "bun:test";
 import { MATCH_RULE, ruleSimilarity } from "../domain/face-match.ts";
 import { defaultFaceConfig } from "../face-config.ts";
 import type { FaceEngine, FrameAnalysis, LiveFrame, LiveFrameSource, RgbImage } from "../ports.ts";
-import { FaceCapture, type CaptureOutcome, type FaceCaptureSettings } from "./face-capture.ts";
+import { FaceCapture, type CaptureOutcome, type FaceCaptureSettings, type FrameAnalysisInfo } from "./face-capture.ts";
 
 const FRAME_MS = 200;
 const MODEL = { model: "scripted-2d", dims: 2 };
@@ -116,6 +116,22 @@ describe("FaceCapture decides on exactly K quality-ranked frames", () => {
     expect(outcome).toMatchObject({ outcome: "matched" });
     if (outcome.outcome !== "matched") throw new Error("unreachable");
     expect(outcome.decision.similarity).toBeCloseTo(Math.cos((15 * Math.PI) / 180), 6);
+  });
+});
+
+describe("FaceCapture's per-frame analysis hook", () => {
+  test("reports each analysed frame's time, face box and guidance, and leaves the decision as it was", async () => {
+    const shots = impostorWithOneLuckyFrame(8);
+    const clock = new FakeClock();
+    const run = new FaceCapture({ engine: scriptedEngine(shots, 0.95), frames: new ShotFrames(shots.length, clock.now()), settings: settings(2), clock, random: seededRandom(1) });
+    const seen: FrameAnalysisInfo[] = [];
+    const outcome = await run.run({ width: 102, height: 126, data: new Uint8Array(102 * 126 * 3) }, { onAnalysis: (info) => seen.push(info) });
+    expect(outcome).toEqual(await capture(shots, 2));
+    // One report per frame the capture took, in order (it ended on the 17th of 18).
+    expect(seen.map((info) => info.atMs)).toEqual(shots.slice(0, 17).map((_, i) => clock.now() + i * FRAME_MS));
+    expect(seen[0]).toEqual({ atMs: clock.now(), box: { x: 200, y: 120, width: 240, height: 240 }, guidance: null });
+    // The blink frame fails the gate with closed eyes: the preview shows it.
+    expect(seen[15]?.guidance).toBe("eyes-closed");
   });
 });
 

@@ -16,7 +16,7 @@ import { assessPassiveLiveness, decideLiveness, type LivenessDecision } from "..
 import { frameQuality, MatchFrames } from "../domain/match-frames.ts";
 import { assessQuality, type GuidanceCode } from "../domain/quality-gate.ts";
 import type { FaceConfig } from "../face-config.ts";
-import type { FaceEngine, FrameAnalysis, LiveFrameSource, RgbImage } from "../ports.ts";
+import type { FaceBox, FaceEngine, FrameAnalysis, LiveFrameSource, RgbImage } from "../ports.ts";
 
 /** The face settings a capture uses. */
 export type FaceCaptureSettings = Pick<FaceConfig, "quality" | "liveness" | "matchFrames" | "capture">;
@@ -30,6 +30,16 @@ export type CaptureUpdate =
   | { readonly type: "guidance"; readonly code: GuidanceCode | null }
   /** The challenge's next action (`step` from 0 of `of`), or `undefined` when every action is done. */
   | { readonly type: "challenge"; readonly action: ChallengeAction | undefined; readonly step: number; readonly of: number };
+
+/** What the capture saw on one analysed frame, for the live preview. */
+export interface FrameAnalysisInfo {
+  /** The frame's capture time, epoch ms on the camera's clock. */
+  readonly atMs: number;
+  /** The applicant's face box in the frame's pixels, or null when no face was found. */
+  readonly box: FaceBox | null;
+  /** The frame's first guidance code, or null when the frame is good. */
+  readonly guidance: GuidanceCode | null;
+}
 
 /** How a capture ended. Only `matched` verifies the applicant; every other outcome refers them to a staff window. */
 export type CaptureOutcome =
@@ -58,6 +68,8 @@ export interface CaptureRunOptions {
   readonly signal?: AbortSignal;
   /** Called with each change of what the applicant should be told. */
   readonly onUpdate?: (update: CaptureUpdate) => void;
+  /** Called after each analysed frame with what was seen on it; it never changes the capture's decisions. */
+  readonly onAnalysis?: (info: FrameAnalysisInfo) => void;
 }
 
 /** Runs face captures against one engine and camera, one at a time. */
@@ -97,7 +109,7 @@ export class FaceCapture {
       clock.clearTimeout(timer);
       return { outcome: "chip-unusable", frames: 0 };
     }
-    const session = new CaptureSession(this.#deps, chip.embedding, options.onUpdate ?? (() => undefined));
+    const session = new CaptureSession(this.#deps, chip.embedding, options.onUpdate ?? (() => undefined), options.onAnalysis ?? (() => undefined));
     try {
       for (;;) {
         let frame;
@@ -126,6 +138,7 @@ class CaptureSession {
   readonly #deps: FaceCaptureDeps;
   readonly #chip: Float32Array;
   readonly #onUpdate: (update: CaptureUpdate) => void;
+  readonly #onAnalysis: (info: FrameAnalysisInfo) => void;
   readonly #challenge: LivenessChallenge | undefined;
   #frames = 0;
   #positioned = false;
@@ -136,10 +149,11 @@ class CaptureSession {
   readonly #matchFrames: MatchFrames<Float32Array>;
   readonly #passive: { real: number; live: number }[] = [];
 
-  constructor(deps: FaceCaptureDeps, chip: Float32Array, onUpdate: (update: CaptureUpdate) => void) {
+  constructor(deps: FaceCaptureDeps, chip: Float32Array, onUpdate: (update: CaptureUpdate) => void, onAnalysis: (info: FrameAnalysisInfo) => void) {
     this.#deps = deps;
     this.#chip = chip;
     this.#onUpdate = onUpdate;
+    this.#onAnalysis = onAnalysis;
     this.#matchFrames = new MatchFrames(deps.settings.matchFrames);
     const { liveness } = deps.settings;
     if (liveness.mode !== "passive") {
@@ -168,6 +182,7 @@ class CaptureSession {
     const { settings } = this.#deps;
     const verdict = assessQuality(analysis, settings.quality);
     const main = analysis.main;
+    this.#onAnalysis({ atMs, box: main?.box ?? null, guidance: verdict.ok ? null : (verdict.codes[0] ?? null) });
     if (main?.embedding) this.#lastEmbedAtMs = atMs;
     const usable = verdict.ok && main !== undefined;
     // Only a good frame's embedding follows the face or counts for matching.

@@ -170,8 +170,10 @@ describe("SyncDownClient against a real HTTP central", () => {
   test("pulls signed pages in order until complete and answers matter and blocklist queries", async () => {
     const { central, client, run } = await setup();
     seed(central);
+    expect(client.hallId()).toBeNull();
     await client.start();
     await run();
+    expect(client.hallId()).toBe("hall-7");
     expect(central.cursors).toEqual([0, 2, 4]);
     expect(central.badRequestSignatures).toBe(0);
     expect((await client.pendingMatters(ALICE)).map((m) => m.matterId)).toEqual(["M-1", "M-2"]);

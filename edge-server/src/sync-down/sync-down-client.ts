@@ -124,6 +124,11 @@ export class SyncDownClient implements Service {
     return this.#deps.cache.blocklistEntry(cardNumber);
   }
 
+  /** The hall whose matters the cache holds, or null before the first pull. */
+  hallId(): string | null {
+    return this.#deps.cache.state().hallId;
+  }
+
   /** True when `cardNumber` is on the cached blocklist. */
   async isBlocklisted(cardNumber: string): Promise<boolean> {
     return (await this.#deps.cache.blocklistEntry(cardNumber)).listed;

@@ -1,0 +1,32 @@
+import { describeConfig, loadConfig } from "@kiosk/contracts";
+import { describe, expect, test } from "bun:test";
+import { z } from "zod";
+import { DEFAULT_SESSION_SETTINGS } from "./domain/verification-session-settings.ts";
+import { VerificationSession } from "./domain/verification-session.ts";
+import { sessionConfigSchema, sessionSettings } from "./session-config.ts";
+
+const mounted = z.object({ session: sessionConfigSchema });
+
+describe("sessionConfigSchema", () => {
+  test("defaults keep the UX countdowns and no age limit, and every field is described", () => {
+    const config = loadConfig(mounted, "KIOSK_EDGE_", {}).session;
+    expect(config).toEqual({ timeoutScale: 1, minAgeYears: 0 });
+    expect(sessionSettings(config)).toEqual(DEFAULT_SESSION_SETTINGS);
+    const fields = describeConfig(mounted, "KIOSK_EDGE_");
+    expect(fields.find((f) => f.key === "session.timeoutScale")?.env).toBe("KIOSK_EDGE_SESSION_TIMEOUT_SCALE");
+    for (const field of fields) expect(field.description.length).toBeGreaterThan(10);
+  });
+
+  test("timeoutScale multiplies every step's countdown and warning, and the machine accepts the result", () => {
+    const config = loadConfig(mounted, "KIOSK_EDGE_", { env: { KIOSK_EDGE_SESSION_TIMEOUT_SCALE: "0.05" } }).session;
+    const settings = sessionSettings(config);
+    expect(settings.timeouts.consent).toEqual({ idleMs: 6_000, warningMs: 1_500 });
+    expect(settings.timeouts.reading).toEqual({ idleMs: 1_000, warningMs: 0 });
+    expect(settings.maxAttempts).toBe(DEFAULT_SESSION_SETTINGS.maxAttempts);
+    expect(() => new VerificationSession({ settings, random: () => 0, newSessionId: () => crypto.randomUUID() })).not.toThrow();
+  });
+
+  test("refuses a scale of zero or below", () => {
+    expect(() => loadConfig(mounted, "KIOSK_EDGE_", { env: { KIOSK_EDGE_SESSION_TIMEOUT_SCALE: "0" } })).toThrow(/timeoutScale/);
+  });
+});
