@@ -5,6 +5,7 @@
 import { isKioskError, KioskError, problemResponse, type EdgeHealth, type Logger } from "@kiosk/contracts";
 import { Hono } from "hono";
 import { healthRoutes } from "./routes/health.ts";
+import { sessionRoutes, type SessionRouteDeps } from "./routes/session.ts";
 import { uiRoutes } from "./routes/ui.ts";
 import { voiceRoutes } from "./routes/voice.ts";
 import type { AssetSource, VoicePromptSource } from "./ports.ts";
@@ -15,12 +16,15 @@ export interface AppDeps {
   readonly assets: AssetSource;
   /** Clips of the voice prompts, served at `/voice/:lang/:key`. */
   readonly voice: VoicePromptSource;
+  /** The verification session and its camera preview, served under `/api/session`, where the runtime runs one. */
+  readonly session?: SessionRouteDeps;
   readonly log: Logger;
 }
 
 /** Builds the edge server's Hono application. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  if (deps.session) app.route("/api/session", sessionRoutes(deps.session));
   app.route("/api", healthRoutes(deps.health));
   app.route("/voice", voiceRoutes(deps.voice));
   app.route("/", uiRoutes(deps.assets));

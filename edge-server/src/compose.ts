@@ -9,6 +9,8 @@ import { HttpCentralClient } from "./adapters/central-client-http.ts";
 import { createApp } from "./app.ts";
 import type { EdgeConfig } from "./config.ts";
 import type { AssetSource, DeviceStatusSource, StorageStatus, VoicePromptSource } from "./ports.ts";
+import type { PreviewViewers } from "./routes/session.ts";
+import type { SessionHub } from "./services/verification-session-service.ts";
 import { HealthReporter } from "./services/health-reporter.ts";
 import { HeartbeatSender } from "./services/heartbeat-sender.ts";
 
@@ -23,6 +25,8 @@ export interface EdgeAdapters {
   readonly storage?: { status(): StorageStatus; nudge(): void };
   /** The face engine's health, where the runtime runs one. */
   readonly face?: () => FaceEngineHealth;
+  /** The verification session and its camera preview (`/api/session/…`), where the runtime has the devices for one. */
+  readonly session?: { readonly hub: SessionHub; readonly preview: PreviewViewers };
   /** The fetch that reaches central (trusting only `central.caFile` over HTTPS); defaults to the global one. */
   readonly centralFetch?: typeof fetch;
 }
@@ -66,6 +70,7 @@ export function composeEdge(config: EdgeConfig, adapters: EdgeAdapters): EdgeCor
     log: log.child("heartbeat"),
     ...(storage ? { onCentralReachable: () => storage.nudge() } : {}),
   });
-  const app = createApp({ health: () => health.report(), assets: adapters.assets, voice: adapters.voice, log: log.child("http") });
+  const session = adapters.session ? { session: { hub: adapters.session.hub, preview: adapters.session.preview, clock } } : {};
+  const app = createApp({ health: () => health.report(), assets: adapters.assets, voice: adapters.voice, ...session, log: log.child("http") });
   return { app, heartbeat, health };
 }

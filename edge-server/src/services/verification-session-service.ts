@@ -88,7 +88,9 @@ export class VerificationSessionService implements Service, SessionHub {
   /** Bumped by every card placed or removed and every wipe: a card examined before it is stale. */
   #cardGeneration = 0;
   #capture: { readonly attempt: number; readonly controller: AbortController } | undefined;
-  #timer: TimerId | undefined;
+  #timer: { readonly id: TimerId; readonly atMs: number } | undefined;
+  /** When a view was last published: a countdown shown is refreshed a second after. */
+  #publishedAtMs = Number.NEGATIVE_INFINITY;
   #healthTimer: TimerId | undefined;
   #running = false;
   /** Events raised while effects are carried out wait here, so effects always run in the machine's order. */
@@ -396,15 +398,17 @@ export class VerificationSessionService implements Service, SessionHub {
 
   /** Schedules the next tick: the machine's next deadline, or sooner to refresh a countdown shown. */
   #schedule(): void {
-    this.#clearTimer();
-    if (!this.#running) return;
+    if (!this.#running) return this.#clearTimer();
     const { clock } = this.#deps;
     const now = clock.now();
     const due = nextTimerAtMs(this.#state);
-    const refresh = sessionView(this.#state, now).countdown === null ? null : now + COUNTDOWN_REFRESH_MS;
+    const refresh = sessionView(this.#state, now).countdown === null ? null : Math.max(now, this.#publishedAtMs + COUNTDOWN_REFRESH_MS);
     const at = due === null ? refresh : refresh === null ? due : Math.min(due, refresh);
+    // Events that change nothing (the health poll) keep the timer as it is.
+    if (this.#timer?.atMs === at) return;
+    this.#clearTimer();
     if (at === null) return;
-    this.#timer = clock.setTimeout(() => this.#onTimer(), Math.max(0, at - now));
+    this.#timer = { id: clock.setTimeout(() => this.#onTimer(), Math.max(0, at - now)), atMs: at };
   }
 
   #onTimer(): void {
@@ -413,14 +417,16 @@ export class VerificationSessionService implements Service, SessionHub {
     this.#dispatch({ type: "tick" });
     // A countdown shown moves on every second even when the machine's state did not change.
     if (this.#state === before && sessionView(this.#state, this.#deps.clock.now()).countdown !== null) this.#publish();
+    this.#schedule();
   }
 
   #clearTimer(): void {
-    if (this.#timer !== undefined) this.#deps.clock.clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.#deps.clock.clearTimeout(this.#timer.id);
     this.#timer = undefined;
   }
 
   #publish(): void {
+    this.#publishedAtMs = this.#deps.clock.now();
     if (this.#subscribers.size === 0) return;
     const view = this.view();
     for (const s of [...this.#subscribers]) this.#notify(() => s.onView(view));
