@@ -2,15 +2,19 @@
  * Composition root of the edge server on Bun: builds the adapters, starts
  * the services, and stops them in reverse order.
  */
-import { startAll, stopAll, systemClock, type Clock, type Logger, type Service } from "@kiosk/contracts";
+import { startAll, stopAll, systemClock, type Clock, type DeviceState, type Logger, type Service } from "@kiosk/contracts";
+import { JpegFrameDecoder } from "@kiosk/device/adapters";
 import { AssetDir } from "./adapters/asset-dir.ts";
 import { BunHttpServer } from "@kiosk/runtime";
 import { centralFetch } from "./adapters/central-tls.ts";
 import { createFaceEngine } from "./adapters/face/create-face-engine.ts";
-import { createCamera, createReader, hardwareStatus } from "./adapters/hardware.ts";
+import { CameraLiveFrames } from "./adapters/camera-frames.ts";
+import { createCamera, createChipPhotoDecoder, createReader, hardwareStatus } from "./adapters/hardware.ts";
 import { VoicePromptFiles } from "./adapters/voice-prompt-files.ts";
 import { composeEdge } from "./compose.ts";
+import { composeSession } from "./compose-session.ts";
 import type { EdgeConfig } from "./config.ts";
+import { FaceCapture } from "./services/face-capture.ts";
 import { openKioskStorage } from "./store/open-kiosk-storage.ts";
 
 /** A running edge server. */
@@ -28,6 +32,22 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
   const reader = createReader(config.devices, { clock, log: log.child("reader") });
   const camera = createCamera(config.devices, { clock, log: log.child("camera") });
   const face = createFaceEngine(config.face, log.child("face"), { clock });
+  const { session, preview } = composeSession(config, {
+    clock,
+    log,
+    reader,
+    photos: createChipPhotoDecoder(config.devices),
+    camera,
+    capture: new FaceCapture({ engine: face, frames: new CameraLiveFrames(camera, new JpegFrameDecoder()), settings: config.face, clock, random: Math.random }),
+    faceModel: face,
+    syncDown: storage.syncDown,
+    results: storage.store,
+    health: {
+      camera: () => isWorking(camera.status().state),
+      faceEngine: () => face.health().workers > 0,
+      storage: () => storage.status().acceptingResults,
+    },
+  });
   const core = composeEdge(config, {
     clock,
     log,
@@ -37,9 +57,11 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
     storage,
     centralFetch: centralFetch(config.central.caFile),
     face: () => face.health(),
+    session: { hub: session, preview },
   });
   const server = new BunHttpServer({ host: config.http.host, port: config.http.port, fetch: core.app.fetch, log: log.child("http") });
-  const services: Service[] = [...storage.services, reader, camera, face, server, core.heartbeat];
+  // The session subscribes to the reader before it starts, so no card event is missed.
+  const services: Service[] = [...storage.services, session, preview, reader, camera, face, server, core.heartbeat];
   await startAll(services, log);
   log.info("edge server started", { kioskId: config.kioskId, url: server.url, central: config.central.url });
   return {
@@ -49,4 +71,9 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
       log.info("edge server stopped");
     },
   };
+}
+
+/** Whether a device in `state` can serve an applicant (`starting` counts: it comes up without anyone's help). */
+function isWorking(state: DeviceState): boolean {
+  return state !== "unavailable" && state !== "error";
 }

@@ -4,8 +4,8 @@
  * through ffmpeg, or a replay).
  */
 import { KioskError, type Clock, type DevicesStatus, type Logger } from "@kiosk/contracts";
-import { hidReaderTransport, IdCardReader, serialReaderTransport, type Camera } from "@kiosk/device";
-import { FfmpegCamera, ReplayCamera } from "@kiosk/device/adapters";
+import { ChipPhotoDecoder, hidReaderTransport, IdCardReader, serialReaderTransport, type Camera } from "@kiosk/device";
+import { FfmpegCamera, ImagePhotoDecoder, ReplayCamera, WltFfiDecoder } from "@kiosk/device/adapters";
 import { existsSync, statSync } from "node:fs";
 import type { DevicesConfig } from "../devices-config.ts";
 import type { DeviceStatusSource } from "../ports.ts";
@@ -51,6 +51,25 @@ export function createCamera(config: DevicesConfig, deps: { clock: Clock; log: L
     clock: deps.clock,
     log: deps.log,
   });
+}
+
+/**
+ * The chip photo decoder: JPEG and WebP photos of simulated cards, and WLT
+ * photos of real cards through the vendor's library when
+ * `devices.wltDecoder.libraryPath` names one.
+ */
+export function createChipPhotoDecoder(config: DevicesConfig): ChipPhotoDecoder {
+  const { wltDecoder } = config;
+  const image = new ImagePhotoDecoder();
+  if (wltDecoder.libraryPath === undefined) return new ChipPhotoDecoder({ image });
+  const wlt = new WltFfiDecoder({
+    libraryPath: wltDecoder.libraryPath,
+    symbol: wltDecoder.symbol,
+    arg: wltDecoder.arg,
+    channelOrder: wltDecoder.channelOrder,
+    bottomUp: wltDecoder.bottomUp,
+  });
+  return new ChipPhotoDecoder({ image, wlt });
 }
 
 /** The device status the health report and heartbeats carry. */
