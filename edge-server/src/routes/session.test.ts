@@ -9,6 +9,7 @@ import { describe, expect, test } from "bun:test";
 import { createApp } from "../app.ts";
 import { VerificationSession } from "../domain/verification-session.ts";
 import { CameraPreview } from "../services/camera-preview.ts";
+import { SESSION_STREAM_KEEPALIVE_MS } from "./session.ts";
 import type { CaptureOutcome, CaptureRunOptions } from "../services/face-capture.ts";
 import { VerificationSessionService } from "../services/verification-session-service.ts";
 
@@ -108,7 +109,12 @@ function sse(response: Response) {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let buffer = "";
+  let comments = 0;
   return {
+    /** Keep-alive comments seen so far. */
+    get comments() {
+      return comments;
+    },
     /** The next `count` events, fewer when the stream ends first (`ended`). */
     async next(count: number): Promise<{ events: { event: string; data: unknown }[]; ended: boolean }> {
       const events: { event: string; data: unknown }[] = [];
@@ -117,6 +123,10 @@ function sse(response: Response) {
         if (end >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
+          if (block.startsWith(":")) {
+            comments++;
+            continue;
+          }
           const event = /^event: (.*)$/m.exec(block)?.[1] ?? "message";
           const data = block
             .split("\n")
@@ -165,6 +175,13 @@ describe("GET /api/session and the stream", () => {
     // A countdown shown is refreshed every second.
     await h.clock.advance(1000);
     expect(sessionViewSchema.parse((await events.next(1)).events[0]?.data).countdown).toEqual({ secondsLeft: 89, warning: false });
+    // A silent stream (the idle screen shows no countdown) still sends a comment every 15 s.
+    await h.post("events", { type: "start-over" });
+    expect((await events.next(1)).events[0]?.data).toMatchObject({ step: "idle" });
+    await h.clock.advance(SESSION_STREAM_KEEPALIVE_MS);
+    h.service.send({ type: "start" });
+    await events.next(1);
+    expect(events.comments).toBe(1);
     await events.cancel();
   });
 });

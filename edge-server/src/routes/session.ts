@@ -20,6 +20,13 @@ import type { SessionRejection } from "../domain/verification-session-types.ts";
 import { parseBody, readJsonBody } from "../middleware/json-body.ts";
 import type { SessionHub } from "../services/verification-session-service.ts";
 
+/**
+ * Time between two keep-alive comments on the event stream, in ms: the idle
+ * screen can go hours without a view, and the HTTP server closes a
+ * connection silent for 30 s.
+ */
+export const SESSION_STREAM_KEEPALIVE_MS = 15_000;
+
 /** The live preview as the routes use it (`CameraPreview`). */
 export interface PreviewViewers {
   /** Opens a viewer; null when the session is not on the face step. */
@@ -48,7 +55,12 @@ export function sessionRoutes(deps: SessionRouteDeps): Hono {
         (view: SessionView) => send("view", view),
         (prompt: SessionPrompt) => send("prompt", prompt),
       );
+      let keepAlive = clock.setTimeout(function ping() {
+        send(null, null);
+        keepAlive = clock.setTimeout(ping, SESSION_STREAM_KEEPALIVE_MS);
+      }, SESSION_STREAM_KEEPALIVE_MS);
       await new Promise<void>((resolve) => stream.onAbort(resolve));
+      clock.clearTimeout(keepAlive);
       unsubscribe();
     }),
   );
@@ -112,10 +124,16 @@ export function sessionRoutes(deps: SessionRouteDeps): Hono {
   return app;
 }
 
-/** Writes SSE events in the order given, each after the one before. */
-function serialWriter(stream: SSEStreamingApi): (event: "view" | "prompt", data: unknown) => void {
+/** Writes SSE events in the order given, each after the one before; a null event is a keep-alive comment. */
+function serialWriter(stream: SSEStreamingApi): (event: "view" | "prompt" | null, data: unknown) => void {
   let chain = Promise.resolve();
   return (event, data) => {
+    if (event === null) {
+      chain = chain.then(async () => {
+        await stream.write(": keep-alive\n\n");
+      });
+      return;
+    }
     const text = JSON.stringify(data);
     chain = chain.then(() => stream.writeSSE({ event, data: text }));
   };
