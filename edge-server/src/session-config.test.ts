@@ -17,11 +17,14 @@ describe("sessionConfigSchema", () => {
     for (const field of fields) expect(field.description.length).toBeGreaterThan(10);
   });
 
-  test("timeoutScale multiplies every step's countdown and warning, and the machine accepts the result", () => {
+  test("timeoutScale multiplies the applicant's countdowns and warnings, not the busy steps' watchdogs", () => {
     const config = loadConfig(mounted, "KIOSK_EDGE_", { env: { KIOSK_EDGE_SESSION_TIMEOUT_SCALE: "0.05" } }).session;
     const settings = sessionSettings(config);
     expect(settings.timeouts.consent).toEqual({ idleMs: 6_000, warningMs: 1_500 });
-    expect(settings.timeouts.reading).toEqual({ idleMs: 1_000, warningMs: 0 });
+    expect(settings.timeouts.result).toEqual({ idleMs: 2_250, warningMs: 750 });
+    expect(settings.timeouts.reading).toEqual(DEFAULT_SESSION_SETTINGS.timeouts.reading);
+    expect(settings.timeouts.face).toEqual(DEFAULT_SESSION_SETTINGS.timeouts.face);
+    expect(settings.timeouts.saving).toEqual(DEFAULT_SESSION_SETTINGS.timeouts.saving);
     expect(settings.maxAttempts).toBe(DEFAULT_SESSION_SETTINGS.maxAttempts);
     expect(() => new VerificationSession({ settings, random: () => 0, newSessionId: () => crypto.randomUUID() })).not.toThrow();
   });
