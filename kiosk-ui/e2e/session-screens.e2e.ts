@@ -194,6 +194,16 @@ test("follows the session again after the edge server restarts", async ({ page }
   await expect(page.locator("ks-app")).toHaveAttribute("data-step", "reading");
 });
 
+test("a prompt event shows its caption, and the next step drops it", async ({ page }) => {
+  await show(page, views.consent());
+  edge.sayPrompt({ key: "consent", language: "zh" });
+  await expect(page.locator("ks-voice-prompt")).toContainText("请阅读以下说明");
+  edge.view = views.placeCard();
+  await expect(page.locator("ks-voice-prompt")).toHaveCount(0);
+  edge.sayPrompt({ key: "place-card", language: "en" });
+  await expect(page.locator("ks-voice-prompt")).toContainText("Please place your ID card on the reader.");
+});
+
 test("the countdown ticks down between pushes", async ({ page }) => {
   await show(page, { ...views.consent(), countdown: { secondsLeft: 30, warning: false } });
   const banner = page.locator("ks-countdown-banner");

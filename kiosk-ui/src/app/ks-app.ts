@@ -100,9 +100,8 @@ export class KsApp extends LitElement {
         font-size: var(--ks-text-title);
       }
       .caption {
-        min-height: 40px;
         padding: 8px var(--ks-space);
-        background: var(--ks-color-surface);
+        text-align: center;
       }
       .start-over {
         display: flex;

@@ -50,7 +50,7 @@ export class KsScreenFace extends LitElement {
       <p class="hint">${msg(str`第 ${attempt} 次，共 ${maxAttempts} 次`, { id: "face.attempt" })}</p>
       <ks-camera-preview .frame=${this.frame}></ks-camera-preview>
       ${challenge
-        ? html`<p data-challenge=${challenge.action}><span aria-hidden="true">👁 </span>${challengeText(challenge.action, this.language)}</p>`
+        ? html`<p data-challenge=${challenge.action}><span aria-hidden="true">▶ </span>${challengeText(challenge.action, this.language)}</p>`
         : nothing}
       <p data-guidance=${guidance ?? "good"}>
         ${guidance ? html`<span aria-hidden="true">⚠ </span>${guidanceText(guidance, this.language)}` : html`<span aria-hidden="true">✓ </span>${msg("很好，请保持不动", { id: "face.good" })}`}

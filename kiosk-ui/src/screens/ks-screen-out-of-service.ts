@@ -29,7 +29,7 @@ export class KsScreenOutOfService extends LitElement {
 
   override render() {
     return html`
-      <h1><span aria-hidden="true">⛔ </span>${msg("本机暂停服务", { id: "oos.title" })}</h1>
+      <h1><span aria-hidden="true">⚠ </span>${msg("本机暂停服务", { id: "oos.title" })}</h1>
       <p>${msg("请到人工窗口办理实名核验，给您带来不便，敬请谅解", { id: "oos.body" })}</p>
       <ul>
         ${this.faults.map((fault) => html`<li class="hint" data-fault=${fault}>${faultText(fault)}</li>`)}
