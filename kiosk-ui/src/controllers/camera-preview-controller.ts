@@ -1,6 +1,6 @@
 import type { PreviewFrame } from "@kiosk/contracts";
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { CloseStream } from "../data/session.ts";
+import type { CloseStream } from "../data/session-stream.ts";
 
 /**
  * Follows the live camera preview while its host is connected and

@@ -1,6 +1,6 @@
 import type { ApplicantEvent, SessionPrompt, SessionView, SignatureInput } from "@kiosk/contracts";
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { CloseStream, SessionStreamHandlers } from "../data/session.ts";
+import type { CloseStream, SessionStreamHandlers } from "../data/session-stream.ts";
 
 /** The session API as the controller uses it (`data/session.ts` in the kiosk, fakes in tests). */
 export interface SessionPort {

@@ -17,6 +17,7 @@ import {
   type SignatureInput,
 } from "@kiosk/contracts";
 import { requestJson } from "./request-json.ts";
+import type { CloseStream, SessionStreamHandlers } from "./session-stream.ts";
 
 /** How long posting an event or a signature may take. */
 export const SESSION_POST_TIMEOUT_MS = 4_000;
@@ -28,29 +29,17 @@ export const SESSION_POST_TIMEOUT_MS = 4_000;
  */
 export const STREAM_REOPEN_MS = 1_000;
 
-/** What a stream tells its listener. */
-export interface SessionStreamHandlers {
-  readonly onView: (view: SessionView) => void;
-  readonly onPrompt: (prompt: SessionPrompt) => void;
-  /** The stream is open (true) or lost (false). */
-  readonly onOpen?: (open: boolean) => void;
-}
-
-/** Closes a stream. */
-export type CloseStream = () => void;
-
 // Opens `url` and keeps it open across restarts of the service until closed.
-function keepOpen(url: string, listen: (source: EventSource) => void, onOpen?: (open: boolean) => void): CloseStream {
+function keepOpen(url: string, listen: (source: EventSource) => void): CloseStream {
   let source: EventSource | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   const open = () => {
-    source = new EventSource(url);
-    listen(source);
-    source.addEventListener("open", () => onOpen?.(true));
-    source.addEventListener("error", () => {
-      onOpen?.(false);
-      if (source?.readyState !== EventSource.CLOSED || closed) return;
+    const current = new EventSource(url);
+    source = current;
+    listen(current);
+    current.addEventListener("error", () => {
+      if (closed || current.readyState !== EventSource.CLOSED) return;
       timer = setTimeout(open, STREAM_REOPEN_MS);
     });
   };
@@ -93,7 +82,6 @@ export function openSessionStream(handlers: SessionStreamHandlers): CloseStream 
         if (prompt) handlers.onPrompt(prompt);
       });
     },
-    handlers.onOpen,
   );
 }
 
