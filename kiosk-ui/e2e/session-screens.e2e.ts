@@ -204,6 +204,13 @@ test("a prompt event shows its caption, and the next step drops it", async ({ pa
   await expect(page.locator("ks-voice-prompt")).toContainText("Please place your ID card on the reader.");
 });
 
+test("a live region announces each phase", async ({ page }) => {
+  await show(page, views.consent());
+  await expect(page.locator("[data-announce]")).toHaveText("第 1 步，共 6 步：同意");
+  edge.view = { ...views.placeCard(), language: "en" };
+  await expect(page.locator("[data-announce]")).toHaveText("Step 2 of 6: ID card");
+});
+
 test("the countdown ticks down between pushes", async ({ page }) => {
   await show(page, { ...views.consent(), countdown: { secondsLeft: 30, warning: false } });
   const banner = page.locator("ks-countdown-banner");

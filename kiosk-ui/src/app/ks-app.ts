@@ -1,5 +1,5 @@
-import { SOFTWARE_VERSION, type EdgeHealth, type SessionLanguage, type SessionStep, type SessionView } from "@kiosk/contracts";
-import { localized, msg } from "@lit/localize";
+import { SESSION_PHASES, SOFTWARE_VERSION, type EdgeHealth, type SessionLanguage, type SessionPhase, type SessionStep, type SessionView } from "@kiosk/contracts";
+import { localized, msg, str } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement } from "lit/decorators.js";
 import "../components/ks-countdown-banner.ts";
@@ -16,6 +16,7 @@ import { SessionController } from "../controllers/session-controller.ts";
 import { fetchHealth } from "../data/health.ts";
 import { openPreviewStream, openSessionStream, sendApplicantEvent, sendSignature } from "../data/session.ts";
 import { showLanguage } from "../localization/locale.ts";
+import { phaseText } from "../localization/texts.ts";
 import "../screens/ks-screen-consent.ts";
 import "../screens/ks-screen-face-retry.ts";
 import "../screens/ks-screen-face.ts";
@@ -48,6 +49,12 @@ const START_OVER_STEPS: ReadonlySet<SessionStep> = new Set(["language", "consent
 function centralConnection(health: EdgeHealth | undefined, reachable: boolean): CentralConnection {
   if (!health || !reachable) return "unknown";
   return health.central.consecutiveFailures === 0 ? "online" : "offline";
+}
+
+// Read out by screen readers on every change of phase (the live region above the caption).
+function stepAnnouncement(index: number, count: number): string {
+  const phase = phaseText((Object.keys(SESSION_PHASES) as SessionPhase[])[index - 1] ?? "result");
+  return msg(str`第 ${index} 步，共 ${count} 步：${phase}`, { id: "app.step-announcement" });
 }
 
 /**
@@ -98,6 +105,15 @@ export class KsApp extends LitElement {
         place-items: center;
         height: 100%;
         font-size: var(--ks-text-title);
+      }
+      .announce {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
+        font-size: var(--ks-text-body);
       }
       .caption {
         padding: 8px var(--ks-space);
@@ -175,6 +191,7 @@ export class KsApp extends LitElement {
       ${view?.phaseIndex ? html`<ks-step-indicator .index=${view.phaseIndex} .count=${view.phaseCount}></ks-step-indicator>` : html`<div></div>`}
       ${countdown ? html`<ks-countdown-banner .secondsLeft=${countdown.secondsLeft} .warning=${countdown.warning}></ks-countdown-banner>` : html`<div></div>`}
       <main>${this.#screen(view)}</main>
+      <p class="announce" role="status" data-announce>${view?.phaseIndex ? stepAnnouncement(view.phaseIndex, view.phaseCount) : nothing}</p>
       <div class="caption" role="status" aria-live="polite">
         ${prompt ? html`<ks-voice-prompt prompt=${prompt.key} locale=${prompt.language}></ks-voice-prompt>` : nothing}
       </div>

@@ -10,6 +10,7 @@ export const templates = {
   "app.subtitle": "Real-name verification for company registration",
   "app.starting": "Starting, please wait",
   "app.start-over": "Start over",
+  "app.step-announcement": str`Step ${0} of ${1}: ${2}`,
   "steps.label": str`Step ${0} of ${1}`,
   "phase.consent": "Consent",
   "phase.card": "ID card",

@@ -1,6 +1,6 @@
 import { voiceCaption, type SessionLanguage } from "@kiosk/contracts";
 import { localized, msg } from "@lit/localize";
-import { LitElement, html, nothing } from "lit";
+import { LitElement, css, html, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { tokens } from "../styles/tokens.ts";
 import { screenStyles } from "./screen-styles.ts";
@@ -10,7 +10,19 @@ import type { ViewOf } from "./view-of.ts";
 @localized()
 @customElement("ks-screen-place-card")
 export class KsScreenPlaceCard extends LitElement {
-  static override styles = [tokens, screenStyles];
+  static override styles = [
+    tokens,
+    screenStyles,
+    css`
+      .notice {
+        padding: var(--ks-space);
+        font-size: 32px;
+        background: #fff4d6;
+        border: 4px solid var(--ks-color-warn);
+        border-radius: var(--ks-radius);
+      }
+    `,
+  ];
 
   @property({ attribute: false }) accessor view: ViewOf<"place-card"> | undefined;
   @property() accessor language: SessionLanguage = "zh";
