@@ -124,6 +124,14 @@ test("each button posts its applicant event", async ({ page }) => {
   }
 });
 
+test("a touch anywhere on the idle screen starts, once", async ({ page }) => {
+  await show(page, views.idle());
+  await page.locator("ks-screen-idle p.hint").click();
+  await expect.poll(() => edge.events).toEqual([{ type: "start" }]);
+  await page.locator("ks-screen-idle [data-event=start]").click();
+  await expect.poll(() => edge.events).toEqual([{ type: "start" }, { type: "start" }]);
+});
+
 test("continue stays disabled until a matter is confirmed, and the pressed state is not shown by colour alone", async ({ page }) => {
   await show(page, views.matters());
   await expect(page.locator("[data-event=confirm-matters]")).toBeDisabled();

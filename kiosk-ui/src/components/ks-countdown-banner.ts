@@ -54,8 +54,8 @@ export class KsCountdownBanner extends LitElement {
     const seconds = this.secondsLeft;
     const left = msg(str`还剩 ${seconds} 秒`, { id: "countdown.left" });
     if (!this.warning) return html`<p class="quiet">${left}</p>`;
-    return html`<div class="warning" role="alert">
-      <p><span aria-hidden="true">⚠ </span>${msg("需要更多时间吗？", { id: "countdown.question" })} ${left}</p>
+    return html`<div class="warning">
+      <p><span role="alert"><span aria-hidden="true">⚠ </span>${msg("需要更多时间吗？", { id: "countdown.question" })}</span> ${left}</p>
       <button type="button" class="primary" data-event="touch" @click=${() => fire(this, "ks-applicant-event", { type: "touch" })}>
         ${msg("继续", { id: "countdown.continue" })}
       </button>

@@ -5,7 +5,7 @@ import { fire } from "../events.ts";
 import { tokens } from "../styles/tokens.ts";
 import { buttonStyles, screenStyles } from "./screen-styles.ts";
 
-/** The attract loop: touch the screen or place a card to start. */
+/** The attract loop: a touch anywhere on it (the big button included) or a card on the reader starts. */
 @localized()
 @customElement("ks-screen-idle")
 export class KsScreenIdle extends LitElement {
@@ -35,6 +35,11 @@ export class KsScreenIdle extends LitElement {
     `,
   ];
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener("click", () => fire(this, "ks-applicant-event", { type: "start" }));
+  }
+
   override render() {
     return html`
       <h1>${msg("企业登记实名认证", { id: "idle.title" })}</h1>
@@ -46,7 +51,7 @@ export class KsScreenIdle extends LitElement {
         <path d="M120 156 v56 M94 188 l26 26 l26 -26" fill="none" stroke="#0b4f9c" stroke-width="10" stroke-linecap="round" stroke-linejoin="round" />
       </svg>
       <p>${msg("请触摸屏幕开始，或直接将身份证放在屏幕下方的读卡区", { id: "idle.body" })}</p>
-      <button type="button" class="primary" data-event="start" @click=${() => fire(this, "ks-applicant-event", { type: "start" })}>
+      <button type="button" class="primary" data-event="start">
         ${msg("开始办理", { id: "idle.start" })}
       </button>
       <p class="hint">${msg("支持居民身份证、港澳台居民居住证、外国人永久居留身份证", { id: "idle.cards" })}</p>
