@@ -45,6 +45,9 @@ export class KsScreenResult extends LitElement {
         font-weight: bold;
         letter-spacing: 0.15em;
       }
+      [data-card-rejections] {
+        font-weight: bold;
+      }
       ul {
         margin: 0;
         padding: 0 0 0 1.2em;
@@ -65,16 +68,16 @@ export class KsScreenResult extends LitElement {
         <div class="mark" aria-hidden="true">${view.kind === "referral" ? "➜" : "✓"}</div>
         <h1>${this.#title()}</h1>
         <p>${voiceCaption(`result-${view.kind}`, lang)}</p>
+        ${view.cardRejections.length > 0
+          ? html`<ul data-card-rejections>
+              ${view.cardRejections.map((reason) => html`<li data-reason=${reason}>${cardRejectionText(reason, lang)}</li>`)}
+            </ul>`
+          : nothing}
         ${view.kind !== "referral" ? nothing : html`<p class="hint" data-outcome=${view.outcome}>${outcomeText(view.outcome)}</p>`}
         ${view.referralCode
           ? html`<p>${msg("您的号码", { id: "result.code" })}</p>
               <p data-referral-code>${view.referralCode}</p>
               <ks-qr-code data-referral-qr value=${view.referralCode} label=${msg(str`号码 ${view.referralCode} 的二维码`, { id: "result.qr" })}></ks-qr-code>`
-          : nothing}
-        ${view.cardRejections.length > 0
-          ? html`<ul data-card-rejections>
-              ${view.cardRejections.map((reason) => html`<li data-reason=${reason}>${cardRejectionText(reason, lang)}</li>`)}
-            </ul>`
           : nothing}
         ${view.attemptFailures.length > 0
           ? html`<h2>${msg("每次刷脸的结果", { id: "result.attempts" })}</h2>
