@@ -41,10 +41,10 @@ module.exports = {
     },
     {
       name: "ui-third-party-is-lit-only",
-      comment: "the bundle the browser runs; the UI's bun tests may use bun:test, and its Playwright helpers (src/testing/) Playwright and axe-core",
+      comment: "the bundle the browser runs (Lit, zod and the QR code encoder @paulmillr/qr); the UI's bun tests may use bun:test, and its Playwright helpers (src/testing/) Playwright and axe-core",
       severity: "error",
       from: { path: "^kiosk-ui/src/", pathNot: ["\\.test\\.ts$", "^kiosk-ui/src/testing/"] },
-      to: { dependencyTypes: ["npm", "npm-dev", "npm-optional", "npm-peer", "npm-no-pkg", "npm-unknown", "core"], pathNot: ["/node_modules/(lit|lit-html|lit-element|@lit|@lit-labs)/", "/node_modules/zod/"] },
+      to: { dependencyTypes: ["npm", "npm-dev", "npm-optional", "npm-peer", "npm-no-pkg", "npm-unknown", "core"], pathNot: ["/node_modules/(lit|lit-html|lit-element|@lit|@lit-labs)/", "/node_modules/zod/", "/node_modules/@paulmillr/qr/"] },
     },
     {
       name: "provisioning-uses-edge-config-only",

@@ -2,8 +2,12 @@
  * Builds the kiosk UI into a folder the edge server serves: `index.html`
  * plus one bundled, minified script.
  */
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
+
+/** Most bytes the UI's JavaScript may take gzipped (issue 10: 150 KB). */
+export const UI_SCRIPT_GZIP_BUDGET_BYTES = 150 * 1024;
 
 /** The files written, relative to `outDir`. */
 export interface UiBuild {
@@ -29,4 +33,9 @@ export async function buildUi(outDir: string): Promise<UiBuild> {
     throw new Error(`Cannot build the kiosk UI: ${result.logs.map((log) => log.message).join("; ")}`);
   }
   return { files: result.outputs.map((output) => output.path.slice(outDir.length + 1)) };
+}
+
+/** Bytes of the build's JavaScript files in `outDir` once gzipped, all together. */
+export function scriptGzipBytes(outDir: string, build: UiBuild): number {
+  return build.files.filter((file) => file.endsWith(".js")).reduce((sum, file) => sum + gzipSync(readFileSync(join(outDir, file))).length, 0);
 }

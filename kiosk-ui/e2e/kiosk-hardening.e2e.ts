@@ -7,6 +7,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { FakeEdge, health } from "./fake-edge.ts";
+import { views } from "./session-views.ts";
 
 const INSERT_CARD_ZH = "请将身份证放在读卡区";
 const INSERT_CARD_EN = "Please place your ID card on the reader";
@@ -23,6 +24,7 @@ test.afterAll(() => edge.dispose());
 
 test.beforeEach(async ({ page }) => {
   edge.current = health();
+  edge.view = views.placeCard();
   edge.hung = false;
   // A restart test that failed half-way leaves the server stopped.
   edge.restart();

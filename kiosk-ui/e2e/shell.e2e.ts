@@ -1,13 +1,15 @@
 /**
  * The kiosk UI shell in Chromium, against a fake backend whose health the
- * test controls: the idle screen, the language switch, and the
- * out-of-service screen for a missing reader or camera or an unreachable
- * server. Every screen is audited in both languages (axe-core, touch-target
+ * test controls: the idle screen, the language switch through the session,
+ * the starting screen, and the out-of-service screen for an unreachable or
+ * hung server (device faults come with the session view:
+ * session-screens.e2e.ts). Every screen is audited in both languages (axe-core, touch-target
  * and text sizes) and saved as a screenshot under var/test/screenshots/.
  */
 import { expect, test } from "@playwright/test";
 import { auditScreen } from "../src/testing/index.ts";
 import { FakeEdge, health } from "./fake-edge.ts";
+import { views } from "./session-views.ts";
 
 const at = "2026-11-23T08:00:00.000Z";
 
@@ -23,21 +25,23 @@ test.afterAll(() => edge.dispose());
 
 test.beforeEach(() => {
   edge.current = health();
+  edge.view = views.idle();
+  edge.events.length = 0;
   edge.hung = false;
 });
 
-test("shows the insert-card step and switches between Chinese and English", async ({ page }) => {
+test("shows the idle screen and switches between Chinese and English through the session", async ({ page }) => {
   await page.goto(`${edge.url}/`);
-  await expect(page.getByRole("heading", { name: "请将身份证放在读卡区" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "企业登记实名认证" }).last()).toBeVisible();
   await expect(page.getByRole("status").filter({ hasText: "已连接" })).toBeVisible();
-  await auditScreen(page, "insert-card");
 
   await page.getByRole("button", { name: "Switch to English" }).click();
-  await expect(page.getByRole("heading", { name: "Please place your ID card on the reader" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Start" })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  expect(edge.events).toContainEqual({ type: "set-language", language: "en" });
 
   await page.getByRole("button", { name: "切换到中文" }).click();
-  await expect(page.getByRole("heading", { name: "请将身份证放在读卡区" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "开始办理" })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
 });
 
@@ -59,32 +63,9 @@ test("tells the applicant when the kiosk works offline from central", async ({ p
     central: { url: "http://central", lastHeartbeatAt: at, lastError: { code: "central-unreachable", message: "x", at }, consecutiveFailures: 2 },
   });
   await page.goto(`${edge.url}/`);
-  await expect(page.getByRole("heading", { name: "请将身份证放在读卡区" })).toBeVisible();
+  await expect(page.locator("ks-app")).toHaveAttribute("data-step", "idle");
   await expect(page.getByRole("status").filter({ hasText: "离线工作中" })).toBeVisible();
-  await auditScreen(page, "insert-card-offline");
-});
-
-test("sends applicants to a staff window when the reader is missing", async ({ page }) => {
-  edge.current = health({
-    status: "out-of-service",
-    devices: { idcardReader: { kind: "serial", state: "unavailable", since: at }, camera: { kind: "v4l2", state: "ready", since: at } },
-  });
-  await page.goto(`${edge.url}/`);
-  await expect(page.getByRole("heading", { name: "本机暂停服务" })).toBeVisible();
-  await expect(page.getByText("读卡器暂不可用")).toBeVisible();
-  await expect(page.getByRole("heading", { name: "请将身份证放在读卡区" })).toHaveCount(0);
-  await auditScreen(page, "out-of-service-reader");
-});
-
-test("sends applicants to a staff window when the camera is missing", async ({ page }) => {
-  edge.current = health({
-    status: "out-of-service",
-    devices: { idcardReader: { kind: "serial", state: "ready", since: at }, camera: { kind: "v4l2", state: "unavailable", since: at } },
-  });
-  await page.goto(`${edge.url}/`);
-  await expect(page.getByRole("heading", { name: "本机暂停服务" })).toBeVisible();
-  await expect(page.getByText("摄像头暂不可用")).toBeVisible();
-  await auditScreen(page, "out-of-service-camera");
+  await auditScreen(page, "idle-offline");
 });
 
 test("shows out of service when the kiosk service does not answer", async ({ page }) => {
@@ -99,7 +80,7 @@ test("shows out of service when the kiosk service does not answer", async ({ pag
 
 test("sends applicants to a staff window within 10 s when the kiosk service hangs, and comes back when it answers", async ({ page }) => {
   await page.goto(`${edge.url}/`);
-  await expect(page.getByRole("heading", { name: "请将身份证放在读卡区" })).toBeVisible();
+  await expect(page.locator("ks-app")).toHaveAttribute("data-step", "idle");
 
   edge.hung = true;
   const hungAt = Date.now();
@@ -108,5 +89,5 @@ test("sends applicants to a staff window within 10 s when the kiosk service hang
   await expect(page.getByText("终端服务未响应")).toBeVisible();
 
   edge.hung = false;
-  await expect(page.getByRole("heading", { name: "请将身份证放在读卡区" })).toBeVisible({ timeout: 10_000 });
+  await expect(page.locator("ks-app")).toHaveAttribute("data-step", "idle", { timeout: 10_000 });
 });

@@ -1,17 +1,21 @@
 /**
- * The UI's typed DOM events: elements announce what happened by firing them;
- * the app shell listens.
+ * The UI's typed DOM events: elements announce what the applicant did by
+ * firing them; the app shell listens and sends it to the edge server.
  */
-import type { Lang } from "./i18n.ts";
+import type { ApplicantEvent, SignatureInput } from "@kiosk/contracts";
 
 /** Detail types of every UI event, by name. */
 export interface KsEventMap {
-  "ks-lang-change": { lang: Lang };
+  /** The applicant touched a button that sends this event. */
+  "ks-applicant-event": ApplicantEvent;
+  /** The applicant signed and confirmed. */
+  "ks-signature": SignatureInput;
 }
 
 declare global {
   interface HTMLElementEventMap {
-    "ks-lang-change": CustomEvent<KsEventMap["ks-lang-change"]>;
+    "ks-applicant-event": CustomEvent<KsEventMap["ks-applicant-event"]>;
+    "ks-signature": CustomEvent<KsEventMap["ks-signature"]>;
   }
 }
 

@@ -1,10 +1,11 @@
+import type { SessionLanguage } from "@kiosk/contracts";
 import { LitElement, css, html } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { fire } from "../events.ts";
-import { t, type Lang } from "../i18n.ts";
+import { htmlLang } from "../localization/locale.ts";
 import { tokens } from "../styles/tokens.ts";
 
-/** The language button shown on every screen; fires `ks-lang-change`. */
+/** The language button shown on every screen: asks the session to switch (`set-language`). */
 @customElement("ks-lang-toggle")
 export class KsLangToggle extends LitElement {
   static override styles = [
@@ -22,15 +23,22 @@ export class KsLangToggle extends LitElement {
         border-radius: var(--ks-radius);
         cursor: pointer;
       }
+      button:focus-visible {
+        outline: 4px solid var(--ks-color-brand-ink);
+        outline-offset: 4px;
+      }
     `,
   ];
 
-  @property() accessor locale: Lang = "zh";
+  /** The language shown now. */
+  @property() accessor language: SessionLanguage = "zh";
 
   override render() {
-    const next: Lang = this.locale === "zh" ? "en" : "zh";
-    return html`<button type="button" lang=${next === "zh" ? "zh-CN" : "en"} aria-label=${t(this.locale, "lang.switchLabel")}
-      @click=${() => fire(this, "ks-lang-change", { lang: next })}>${t(this.locale, "lang.switch")}</button>`;
+    const next: SessionLanguage = this.language === "zh" ? "en" : "zh";
+    // Each label is written in the language it switches to, so a reader of it finds it.
+    const label = next === "en" ? "Switch to English" : "切换到中文";
+    return html`<button type="button" lang=${htmlLang(next)} aria-label=${label} data-event="set-language" data-language=${next}
+      @click=${() => fire(this, "ks-applicant-event", { type: "set-language", language: next })}>${next === "en" ? "English" : "中文"}</button>`;
   }
 }
 
@@ -39,3 +47,4 @@ declare global {
     "ks-lang-toggle": KsLangToggle;
   }
 }
+

@@ -1,8 +1,8 @@
-import { isSessionPromptKey, type SessionPromptKey } from "@kiosk/contracts";
+import { isSessionPromptKey, type SessionLanguage, type SessionPromptKey } from "@kiosk/contracts";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { VoicePromptController } from "../controllers/voice-prompt-controller.ts";
-import { htmlLang, type Lang } from "../i18n.ts";
+import { htmlLang } from "../localization/locale.ts";
 import { tokens } from "../styles/tokens.ts";
 import { playWithAudioElement } from "../voice/audio-element-player.ts";
 
@@ -33,7 +33,7 @@ export class KsVoicePrompt extends LitElement {
 
   /** The prompt of the current step, or none. */
   @property() accessor prompt: SessionPromptKey | undefined;
-  @property() accessor locale: Lang = "zh";
+  @property() accessor locale: SessionLanguage = "zh";
   /** Where the clip is: see `VoicePromptState`. Read-only. */
   @property({ reflect: true }) accessor state = "idle";
 

@@ -30,6 +30,7 @@ const replies = Bun.serve({
   fetch(request) {
     const path = new URL(request.url).pathname;
     if (path === "/ok") return Response.json({ status: "ok" });
+    if (path === "/echo" && request.method === "POST") return request.json().then((body) => Response.json({ type: request.headers.get("content-type"), body }));
     if (path === "/out-of-service") return Response.json({ status: "out-of-service" }, { status: 503 });
     if (path === "/not-json") return new Response("<html>proxy error</html>");
     return new Response("no", { status: 500 });
@@ -81,6 +82,11 @@ describe("requestJson", () => {
     const base = `http://127.0.0.1:${replies.port}`;
     expect(await requestJson(`${base}/ok`, asIs, { timeoutMs: 2_000 })).toEqual({ status: "ok" });
     expect(await requestJson(`${base}/out-of-service`, asIs, { timeoutMs: 2_000, acceptStatus: [503] })).toEqual({ status: "out-of-service" });
+  });
+
+  test("posts a body as JSON", async () => {
+    const echoed = await requestJson(`http://127.0.0.1:${replies.port}/echo`, asIs, { timeoutMs: 2_000, body: { type: "touch" } });
+    expect(echoed).toEqual({ type: "application/json", body: { type: "touch" } });
   });
 
   test("an unlisted status, a body that is not JSON and a body the parser refuses are edge-bad-response", async () => {

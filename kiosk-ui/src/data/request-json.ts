@@ -13,10 +13,12 @@ export interface RequestJsonOptions {
   readonly timeoutMs: number;
   /** Status codes whose body is still a valid reply (besides 2xx). */
   readonly acceptStatus?: readonly number[];
+  /** Sent as JSON with a POST; without it the request is a GET. */
+  readonly body?: unknown;
 }
 
 /**
- * Fetches `url` and parses its JSON body with `parse`.
+ * Fetches `url` (posting `options.body` as JSON when given) and parses its JSON body with `parse`.
  *
  * @throws {KioskError} `edge-unreachable` when the service does not answer within the deadline or cannot be
  *   reached, `edge-bad-response` when it answers with an unexpected status or body; the caller's own abort
@@ -27,7 +29,8 @@ export async function requestJson<T>(url: string, parse: (body: unknown) => T, o
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   let body: unknown;
   try {
-    const response = await fetch(url, { signal, cache: "no-store" });
+    const send = options.body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(options.body) };
+    const response = await fetch(url, { ...send, signal, cache: "no-store" });
     if (!response.ok && !options.acceptStatus?.includes(response.status)) {
       throw new KioskError("edge-bad-response", `The kiosk service answered "${url}" with status ${response.status}`);
     }

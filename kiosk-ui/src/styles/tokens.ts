@@ -15,6 +15,7 @@ export const tokens = css`
     --ks-color-danger: #a11a1a;
     --ks-color-ok: #17622e;
     --ks-color-warn: #8a5a00;
+    --ks-color-focus: #e07b00;
     --ks-font: "Noto Sans CJK SC", "Source Han Sans SC", system-ui, sans-serif;
     --ks-text-body: 26px;
     --ks-text-title: 44px;

@@ -15,7 +15,7 @@ async function pageLang(page: Page): Promise<string> {
  * language under `var/test/screenshots/`. The language button switches
  * between the two; the page ends in the language it started in.
  *
- * @param screen the screenshot's file name, e.g. `insert-card` or `out-of-service-reader`
+ * @param screen the screenshot's file name, e.g. `consent` or `out-of-service-reader`
  */
 export async function auditScreen(page: Page, screen: string): Promise<void> {
   for (let round = 0; round < 2; round++) {

@@ -1,0 +1,18 @@
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { UI_SCRIPT_GZIP_BUDGET_BYTES, buildUi, scriptGzipBytes } from "./build.ts";
+
+const outDir = mkdtempSync(join(tmpdir(), "kiosk-ui-build-"));
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+test("the built UI's JavaScript stays within 150 KB gzipped", async () => {
+  const build = await buildUi(outDir);
+  expect(build.files).toContain("index.html");
+  const bytes = scriptGzipBytes(outDir, build);
+  // A build without its script would pass the budget for the wrong reason.
+  expect(bytes).toBeGreaterThan(10 * 1024);
+  expect(bytes).toBeLessThanOrEqual(UI_SCRIPT_GZIP_BUDGET_BYTES);
+}, 30_000);
