@@ -67,11 +67,13 @@ describe("demo cards", () => {
 
 describe("parseCardFile", () => {
   test("resolves the photo relative to the card file and keeps the optional fields", () => {
-    const file = parseCardFile({ ...RESIDENT, appendedAddress: "上海", fingerprintBytes: 512, ethnicity: "汉", comment: "x" }, "/cards");
+    const file = parseCardFile({ ...RESIDENT, appendedAddress: "上海", fingerprintBytes: 512, ethnicity: "汉", comment: "x", label: "Test card" }, "/cards");
     expect(file.photoPath).toBe("/cards/face.jpg");
+    expect(file.label).toBe("Test card");
+    expect(() => parseCardFile({ ...RESIDENT, label: "x".repeat(81) }, "/cards")).toThrow('"label" must be a string of at most 80 characters');
     expect(file.appendedAddress).toBe("上海");
     expect(file.fingerprintBytes).toBe(512);
-    expect(file.card).toEqual({ ...RESIDENT, photo: undefined, ethnicity: undefined, cardType: "resident" } as never);
+    expect(file.card).toEqual({ ...RESIDENT, photo: undefined, ethnicity: undefined, label: undefined, cardType: "resident" } as never);
   });
 
   test("collects every problem, naming fields and never their values", () => {
