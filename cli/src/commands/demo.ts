@@ -1,4 +1,4 @@
-import { loadCentralConfig, putMatters, readCentralKey, registerKiosk } from "@kiosk/central";
+import { loadCentralConfig, putBlocklist, putMatters, readCentralKey, registerKiosk } from "@kiosk/central";
 import { DEMO_CARDS_DIR } from "@kiosk/device";
 import { loadOrCreateSigningKey } from "@kiosk/runtime";
 import { existsSync, mkdirSync } from "node:fs";
@@ -6,10 +6,13 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ChildService, httpReady } from "../child-service.ts";
 import { EXIT, type CliIo } from "../io.ts";
-import { demoMatters, loadDemoCardholders, mattersPerCard } from "./demo-matters.ts";
+import { demoBlocklist, demoMatters, loadDemoCardholders, mattersPerCard } from "./demo-matters.ts";
 
 const DEMO_KIOSK_ID = "demo-hall-01-k01";
 const DEMO_HALL_ID = "demo-hall-01";
+// A kiosk shows matters changed in the last 7 days: the demo re-dates its
+// matters once they are a day old, so a data dir from last week still shows them.
+const MATTER_RESTAMP_AFTER_MS = 24 * 60 * 60 * 1000;
 
 function port(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback;
@@ -94,10 +97,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const kioskKey = await loadOrCreateSigningKey(kioskSigningKeyPath);
     await registerKiosk(centralConfig, { kioskId: DEMO_KIOSK_ID, hallId: DEMO_HALL_ID, publicKey: kioskKey.publicKey });
     // What the registration system does: open matters naming the demo
-    // cardholders, written before the kiosk starts so its first sync pull
-    // brings them. Writing them again on a restart changes nothing.
-    io.err("Writing the demo cardholders' open matters to central…\n");
-    await putMatters(centralConfig, matters);
+    // cardholders and the lost card on the blocklist, written before the
+    // kiosk starts so its first sync pull brings them. Writing them again on
+    // a restart changes nothing but the date of matters older than a day.
+    io.err("Writing the demo cardholders' open matters and the blocklist to central…\n");
+    await putMatters(centralConfig, matters, { restampOlderThanMs: MATTER_RESTAMP_AFTER_MS });
+    await putBlocklist(centralConfig, demoBlocklist(holders));
     io.err("Starting the simulated ID-card reader…\n");
     const readerLink = join(dataDir, "reader-tty");
     children.push(

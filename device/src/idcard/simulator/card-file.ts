@@ -192,12 +192,18 @@ export function checkPhoto(photo: Uint8Array, name: string): void {
 /** The folder of the demo cards shipped with the simulator. */
 export const DEMO_CARDS_DIR = fileURLToPath(new URL("./demo-cards/", import.meta.url));
 
-/** The demo cards, by short name. */
+/**
+ * The demo cards, by short name: one valid card of each type, an expired
+ * resident card, and a resident card that `./kiosk demo` puts on central's
+ * blocklist as lost.
+ */
 export const DEMO_CARDS = {
   "resident": "resident-zhou-mingyuan.json",
   "hmt-residence": "hmt-chen-jiaxin.json",
   "foreign-2017": "foreign-2017-oliver-hartley.json",
   "foreign-2023": "foreign-2023-claire-dubois.json",
+  "expired": "resident-expired-li-guohua.json",
+  "lost": "resident-lost-wang-xiaomei.json",
 } as const;
 
 /** One of {@linkcode DEMO_CARDS}. */
