@@ -41,6 +41,7 @@ export * from "./idcard/simulator/simulator-control.ts";
 export type { ByteTransport, TransportClosed } from "./transport/byte-transport.ts";
 export * from "./camera/camera.ts";
 export * from "./camera/camera-core.ts";
+export * from "./camera/demo-camera-script.ts";
 export * from "./camera/ffmpeg-command.ts";
 export * from "./camera/latest-frame-slot.ts";
 export * from "./camera/mjpeg-splitter.ts";
