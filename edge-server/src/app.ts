@@ -4,10 +4,12 @@
  */
 import { isKioskError, KioskError, problemResponse, type EdgeHealth, type Logger } from "@kiosk/contracts";
 import { Hono } from "hono";
+import { demoRoutes } from "./routes/demo.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { uiRoutes } from "./routes/ui.ts";
 import { voiceRoutes } from "./routes/voice.ts";
 import type { AssetSource, VoicePromptSource } from "./ports.ts";
+import type { DemoControls } from "./services/demo-controls.ts";
 
 /** What the HTTP application needs. */
 export interface AppDeps {
@@ -16,6 +18,8 @@ export interface AppDeps {
   /** Clips of the voice prompts, served at `/voice/:lang/:key`. */
   readonly voice: VoicePromptSource;
   readonly log: Logger;
+  /** Demo mode's controls: `/demo/` is mounted only when given. */
+  readonly demo?: DemoControls;
 }
 
 /** Builds the edge server's Hono application. */
@@ -23,7 +27,8 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.route("/api", healthRoutes(deps.health));
   app.route("/voice", voiceRoutes(deps.voice));
-  app.route("/", uiRoutes(deps.assets));
+  if (deps.demo) app.route("/", demoRoutes(deps.demo, deps.assets));
+  app.route("/", uiRoutes(deps.assets, { demo: deps.demo !== undefined }));
   app.notFound((c) => problemResponse(new KioskError("not-found", `No route for ${c.req.method} "${c.req.path}"`)));
   app.onError((error, c) => {
     if (!isKioskError(error) || error.code === "internal") {

@@ -9,6 +9,7 @@ import { HttpCentralClient } from "./adapters/central-client-http.ts";
 import { createApp } from "./app.ts";
 import type { EdgeConfig } from "./config.ts";
 import type { AssetSource, DeviceStatusSource, StorageStatus, VoicePromptSource } from "./ports.ts";
+import type { DemoControls } from "./services/demo-controls.ts";
 import { HealthReporter } from "./services/health-reporter.ts";
 import { HeartbeatSender } from "./services/heartbeat-sender.ts";
 
@@ -25,6 +26,8 @@ export interface EdgeAdapters {
   readonly face?: () => FaceEngineHealth;
   /** The fetch that reaches central (trusting only `central.caFile` over HTTPS); defaults to the global one. */
   readonly centralFetch?: typeof fetch;
+  /** Demo mode's controls (`demo.enabled`), mounted at `/demo/`. */
+  readonly demo?: DemoControls;
 }
 
 /** The edge server's core: its HTTP app and the services to start. */
@@ -66,6 +69,12 @@ export function composeEdge(config: EdgeConfig, adapters: EdgeAdapters): EdgeCor
     log: log.child("heartbeat"),
     ...(storage ? { onCentralReachable: () => storage.nudge() } : {}),
   });
-  const app = createApp({ health: () => health.report(), assets: adapters.assets, voice: adapters.voice, log: log.child("http") });
+  const app = createApp({
+    health: () => health.report(),
+    assets: adapters.assets,
+    voice: adapters.voice,
+    log: log.child("http"),
+    ...(adapters.demo ? { demo: adapters.demo } : {}),
+  });
   return { app, heartbeat, health };
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describeConfig, kioskIdSchema, loadConfig, readJsonConfigFile, LOG_LEVELS, type ConfigField, type LogLevel } from "@kiosk/contracts";
 import { z } from "zod";
+import { demoConfigSchema } from "./demo-config.ts";
 import { devicesConfigSchema } from "./devices-config.ts";
 import { faceConfigSchema } from "./face-config.ts";
 import { syncConfigSchema } from "./sync-config.ts";
@@ -62,6 +63,7 @@ export const edgeConfigSchema = z.object({
   devices: devicesConfigSchema,
   face: faceConfigSchema,
   sync: syncConfigSchema,
+  demo: demoConfigSchema,
   log: z.object({
     level: z.enum(logLevels).default("info").meta({ description: "Lowest log level written (debug, info, warn, error)" }),
   }),

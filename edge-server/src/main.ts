@@ -7,6 +7,7 @@ import { AssetDir } from "./adapters/asset-dir.ts";
 import { BunHttpServer } from "@kiosk/runtime";
 import { centralFetch } from "./adapters/central-tls.ts";
 import { createFaceEngine } from "./adapters/face/create-face-engine.ts";
+import { createDemo } from "./adapters/demo/create-demo.ts";
 import { createCamera, createReader, hardwareStatus } from "./adapters/hardware.ts";
 import { VoicePromptFiles } from "./adapters/voice-prompt-files.ts";
 import { composeEdge } from "./compose.ts";
@@ -26,7 +27,8 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
   const log = options.log;
   const storage = await openKioskStorage(config, { clock, log });
   const reader = createReader(config.devices, { clock, log: log.child("reader") });
-  const camera = createCamera(config.devices, { clock, log: log.child("camera") });
+  const demo = config.demo.enabled ? createDemo(config.demo, { clock, log: log.child("demo") }) : undefined;
+  const camera = demo?.camera ?? createCamera(config.devices, { clock, log: log.child("camera") });
   const face = createFaceEngine(config.face, log.child("face"), { clock });
   const core = composeEdge(config, {
     clock,
@@ -37,6 +39,7 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
     storage,
     centralFetch: centralFetch(config.central.caFile),
     face: () => face.health(),
+    ...(demo ? { demo: demo.controls } : {}),
   });
   const server = new BunHttpServer({ host: config.http.host, port: config.http.port, fetch: core.app.fetch, log: log.child("http") });
   const services: Service[] = [...storage.services, reader, camera, face, server, core.heartbeat];
