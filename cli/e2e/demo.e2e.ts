@@ -3,7 +3,8 @@
  * on a fresh machine: the kiosk UI shell loads, the edge server reports
  * health as JSON, central shows the kiosk's heartbeat, and
  * the open matters central holds for the demo cardholders reach the kiosk's
- * sync-down cache.
+ * sync-down cache. The demo page's controls reach the simulated reader and
+ * the demo camera.
  */
 import { freePort } from "@kiosk/central/testing";
 import { edgeHealthSchema } from "@kiosk/contracts";
@@ -160,4 +161,61 @@ test("the demo cardholders' open matters reach the kiosk's sync-down cache, once
   } finally {
     await again.group.stop();
   }
+});
+
+/** The simulated reader's own state, read from its control socket. */
+async function simulatorStatus(demo: Demo): Promise<{ cardId: string | null; connected: boolean }> {
+  const response = await fetch("http://simulator/status", { unix: join(demo.dataDir, "reader.sock") });
+  return (await response.json()) as { cardId: string | null; connected: boolean };
+}
+
+async function readerState(request: APIRequestContext, edgeUrl: string): Promise<string> {
+  return edgeHealthSchema.parse(await (await request.get(`${edgeUrl}/api/health`)).json()).devices.idcardReader.state;
+}
+
+test("the demo page: the kiosk screen beside controls that place and remove cards, choose the camera's person and unplug the reader", async ({ page, request, demo }) => {
+  expect(demo.group.output).toContain(`Demo page:        ${demo.edgeUrl}/demo/`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${demo.edgeUrl}/demo/`);
+  await expect(page.getByRole("heading", { name: "Shiming Kiosk demo" })).toBeVisible();
+  await expect(page.frameLocator("iframe").getByRole("heading", { name: "实名核验自助终端" })).toBeVisible();
+  const frame = await page.locator("iframe").boundingBox();
+  expect(frame?.height, "the portrait kiosk screen is scaled to the page's height").toBeGreaterThan(800);
+  expect(Math.abs((frame?.width ?? 0) / (frame?.height ?? 1) - 1080 / 1920)).toBeLessThan(0.01);
+
+  const cards = page.locator("#cards button[data-card-id]");
+  await expect(cards).toHaveCount(6);
+  await expect(page.locator('button[data-card-id="resident-lost-wang-xiaomei"]')).toContainText("blocklisted");
+  await expect(page.locator('button[data-card-id="resident-expired-li-guohua"]')).toContainText("expired");
+  await expect(page.locator('button[data-card-id="hmt-chen-jiaxin"]')).toContainText("HK/Macau/Taiwan residence permit");
+  expect(await a11yViolations(page), "axe-core on the demo page").toEqual([]);
+
+  const status = page.getByRole("status");
+  for (const id of await cards.evaluateAll((buttons) => buttons.map((button) => button.getAttribute("data-card-id") ?? ""))) {
+    await page.locator(`button[data-card-id="${id}"]`).click();
+    await expect(status).toContainText("on the reader");
+    expect((await simulatorStatus(demo)).cardId).toBe(id);
+  }
+  await page.getByRole("button", { name: "Take the card off the reader" }).click();
+  await expect(status).toHaveText("Took the card off the reader");
+  expect((await simulatorStatus(demo)).cardId).toBeNull();
+
+  for (const show of ["holder", "other", "printed-photo", "nobody"]) {
+    const button = page.locator(`button[data-camera="${show}"]`);
+    await button.click();
+    await expect(button).toHaveAttribute("aria-pressed", "true");
+    await expect(status).toContainText("The camera now sees");
+    await expect(page.locator('button[data-camera][aria-pressed="true"]')).toHaveCount(1);
+  }
+
+  expect(await readerState(request, demo.edgeUrl)).toBe("ready");
+  await page.getByRole("button", { name: "Unplug the reader" }).click();
+  await expect(status).toHaveText("Unplugged the reader");
+  expect((await simulatorStatus(demo)).connected).toBe(false);
+  await expect.poll(() => readerState(request, demo.edgeUrl), { timeout: 15_000, message: "the kiosk sees the reader go away" }).not.toBe("ready");
+  await expect(page.locator("[data-device=idcardReader]")).not.toHaveText("ready", { timeout: 10_000 });
+  await page.getByRole("button", { name: "Plug the reader back in" }).click();
+  await expect(status).toHaveText("Plugged the reader back in");
+  await expect.poll(() => readerState(request, demo.edgeUrl), { timeout: 20_000, message: "the kiosk finds the reader again" }).toBe("ready");
+  await expect(page.locator("[data-device=idcardReader]")).toHaveText("ready", { timeout: 10_000 });
 });
