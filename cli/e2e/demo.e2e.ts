@@ -117,7 +117,7 @@ test("without socat or ffmpeg, the demo serves the UI shell and health, and cent
 });
 
 /** The card numbers of the demo cards (`device/src/idcard/simulator/demo-cards/`). */
-const CARD = { resident: "110105199203140374", hmt: "810000199506210040", foreign2017: "GBR110087090518", foreign2023: "931250199002120028" };
+const CARD = { resident: "110105199203140374", hmt: "810000199506210040", foreign2017: "GBR110087090518", foreign2023: "931250199002120028", lost: "440106198807090265" };
 
 /** The sync-down section of the kiosk's health report. */
 async function syncDownHealth(request: APIRequestContext, edgeUrl: string) {
@@ -128,6 +128,7 @@ test("the demo cardholders' open matters reach the kiosk's sync-down cache, once
   expect(demo.group.output).toContain("Open matters:     resident card 2, hmt-residence card 2, foreign-2017 card 1, foreign-2023 card none");
   await expect.poll(async () => (await syncDownHealth(request, demo.edgeUrl))?.openMatters, { timeout: 20_000, message: "the kiosk pulls the matters" }).toBe(4);
   const first = await syncDownHealth(request, demo.edgeUrl);
+  expect(first?.blocklisted, "the lost demo card is on the blocklist").toBe(1);
   const cache = { dbPath: join(demo.dataDir, "edge", "kiosk.db"), dataKeyFile: join(demo.dataDir, "edge", "keys", "data.key") };
   const reader = await openSyncCacheReader(cache);
   let resident;
@@ -140,6 +141,7 @@ test("the demo cardholders' open matters reach the kiosk's sync-down cache, once
     expect((await reader.pendingMatters(CARD.hmt)).map((m) => m.matterId)).toEqual(["DEMO-2026-0001", "DEMO-2026-0002"]);
     expect((await reader.pendingMatters(CARD.foreign2017)).map((m) => m.matterId)).toEqual(["DEMO-2026-0003"]);
     expect(await reader.pendingMatters(CARD.foreign2023)).toEqual([]);
+    expect((await reader.pendingMatters(CARD.lost)).map((m) => m.matterId)).toEqual(["DEMO-2026-0002"]);
   } finally {
     reader.close();
   }
@@ -151,7 +153,7 @@ test("the demo cardholders' open matters reach the kiosk's sync-down cache, once
   try {
     const health = () => syncDownHealth(request, again.edgeUrl);
     await expect.poll(async () => (await health())?.lastCompleteAt, { timeout: 20_000, message: "the restarted kiosk pulls again" }).not.toBe(first?.lastCompleteAt);
-    expect(await health()).toMatchObject({ cursor: first?.cursor, openMatters: 4 });
+    expect(await health()).toMatchObject({ cursor: first?.cursor, openMatters: 4, blocklisted: 1 });
     const rereader = await openSyncCacheReader(cache);
     try {
       expect(await rereader.pendingMatters(CARD.resident)).toEqual(resident);
