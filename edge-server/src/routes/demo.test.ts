@@ -74,6 +74,7 @@ describe("demo routes", () => {
     const { send } = setup();
     const page = await send("GET", "/demo/");
     expect([page.status, await page.text()]).toEqual([200, "<main>demo</main>"]);
+    expect(page.headers.get("Content-Security-Policy")).toContain("frame-src 'self'");
     expect((await send("GET", "/")).headers.get("Content-Security-Policy")).toContain("frame-ancestors 'self'");
     const missing = await setup({ page: false }).send("GET", "/demo/");
     expect(missing.status).toBe(404);

@@ -6,6 +6,9 @@ import type { DemoControls } from "../services/demo-controls.ts";
 // Largest demo request body: a card id or a flag.
 const MAX_BODY_BYTES = 1024;
 
+// The demo page loads only its own code, talks only to this server, and frames only the kiosk UI.
+const DEMO_PAGE_POLICY = ["default-src 'self'", "style-src 'self' 'unsafe-inline'", "connect-src 'self'", "frame-src 'self'", "frame-ancestors 'none'"].join("; ");
+
 /** The built demo page, served at `/demo/` (kiosk-ui builds it as `demo/index.html`). */
 export const DEMO_PAGE_ASSET = "/demo/index.html";
 
@@ -31,7 +34,9 @@ export function demoRoutes(controls: DemoControls, assets: AssetSource): Hono {
   routes.get("/demo/", async (c) => {
     const page = await assets.get(DEMO_PAGE_ASSET);
     if (!page) throw new KioskError("not-found", `The demo page "${DEMO_PAGE_ASSET}" is not in the built UI: build the UI`);
-    return new Response(page.body, { headers: { "Content-Type": page.contentType, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff" } });
+    return new Response(page.body, {
+      headers: { "Content-Type": page.contentType, "Cache-Control": "no-cache", "Content-Security-Policy": DEMO_PAGE_POLICY, "X-Content-Type-Options": "nosniff" },
+    });
   });
   routes.get("/demo/cards", async (c) => {
     c.header("Cache-Control", "no-store");

@@ -97,6 +97,15 @@ describe("DemoCamera", () => {
     expect(await next()).toBe(50);
   });
 
+  test("an action the person has no frames for leaves them standing still", async () => {
+    const { camera, next } = await setup();
+    await camera.show("other");
+    expect(await next()).toBe(40);
+    await camera.perform("turn-right");
+    expect([await next(), await next()]).toEqual([40, 40]);
+    expect(camera.status().state).toBe("ready");
+  });
+
   test("a folder without an empty scene fails start with config-invalid", async () => {
     camera = new DemoCamera({ dir: join(dir, "holder"), clock: new FakeClock() });
     await expect(camera.start()).rejects.toMatchObject({ code: "config-invalid" });

@@ -157,14 +157,26 @@ export class DemoCamera implements Camera {
     return this.#enqueue(async () => {
       await this.#stopPlaying();
       if (!this.#running) return;
-      const camera = new ReplayCamera({ source: { kind: "images", dir: join(this.#dir, clip.person, clip.kind) }, fps: clip.loop ? this.#fps : this.#actionFps, loop: clip.loop, clock: this.#clock, log: this.#log });
-      const offFrame = camera.onFrame((frame) => this.#core.publish(frame));
-      const offEvent = camera.onEvent((event) => this.#onClipEvent(camera, event));
-      this.#playing = { camera, unsubscribe: () => (offFrame(), offEvent()) };
-      await camera.start();
-      // The clip's first frame is due at once: the switch is done when it is out.
-      await camera.nextFrame({ after: 0 });
+      try {
+        await this.#play(clip);
+      } catch (error) {
+        // An action without frames in a hand-made folder: the person stays still instead of vanishing.
+        if (clip.loop) throw error;
+        this.#log.warn("A demo camera action cannot be played; the person stays still", { kind: clip.kind, error: String(error) });
+        await this.#stopPlaying();
+        await this.#play(this.#requireScript().clipEnded());
+      }
     });
+  }
+
+  async #play(clip: DemoClip): Promise<void> {
+    const camera = new ReplayCamera({ source: { kind: "images", dir: join(this.#dir, clip.person, clip.kind) }, fps: clip.loop ? this.#fps : this.#actionFps, loop: clip.loop, clock: this.#clock, log: this.#log });
+    const offFrame = camera.onFrame((frame) => this.#core.publish(frame));
+    const offEvent = camera.onEvent((event) => this.#onClipEvent(camera, event));
+    this.#playing = { camera, unsubscribe: () => (offFrame(), offEvent()) };
+    await camera.start();
+    // The clip's first frame is due at once: the switch is done when it is out.
+    await camera.nextFrame({ after: 0 });
   }
 
   #onClipEvent(camera: ReplayCamera, event: CameraEvent): void {
