@@ -210,7 +210,9 @@ test("the demo page: the kiosk screen beside controls that place and remove card
     await expect(page.locator('button[data-camera][aria-pressed="true"]')).toHaveCount(1);
   }
 
-  expect(await readerState(request, demo.edgeUrl)).toBe("ready");
+  const health = edgeHealthSchema.parse(await (await request.get(`${demo.edgeUrl}/api/health`)).json());
+  expect([health.devices.idcardReader.state, health.devices.camera.kind, health.devices.camera.state], "the demo camera replaces the configured one").toEqual(["ready", "demo", "ready"]);
+  await expect(page.locator("[data-device=camera]")).toHaveText("ready");
   await page.getByRole("button", { name: "Unplug the reader" }).click();
   await expect(status).toHaveText("Unplugged the reader");
   expect((await simulatorStatus(demo)).connected).toBe(false);
