@@ -1,6 +1,7 @@
 /**
  * Builds the kiosk UI into a folder the edge server serves: `index.html`
- * plus one bundled, minified script.
+ * plus one bundled, minified script, and the demo page (`demo/index.html`,
+ * served at `/demo/` in demo mode only) with its own script.
  */
 import { readFileSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -15,15 +16,15 @@ export interface UiBuild {
 }
 
 /**
- * Bundles `src/index.html` and what it loads into `outDir`, replacing the
- * folder's previous contents.
+ * Bundles `src/index.html`, `src/demo/index.html` and what they load into
+ * `outDir`, replacing the folder's previous contents.
  *
  * @throws {Error} listing the bundler's messages when the build fails.
  */
 export async function buildUi(outDir: string): Promise<UiBuild> {
   rmSync(outDir, { recursive: true, force: true });
   const result = await Bun.build({
-    entrypoints: [join(import.meta.dir, "src", "index.html")],
+    entrypoints: [join(import.meta.dir, "src", "index.html"), join(import.meta.dir, "src", "demo", "index.html")],
     outdir: outDir,
     target: "browser",
     minify: true,

@@ -1,20 +1,32 @@
 /**
  * One-shot administration on central's database and key, for the
  * `./kiosk central …` commands and the demo: register a kiosk key, create an
- * API token, write matters, show central's public key. Each opens the configured database (migrating
+ * API token, write matters and blocklist entries, show central's public key. Each opens the configured database (migrating
  * it), does one thing and closes it; central may be running meanwhile.
  */
-import { silentLogger, systemClock, type Clock, type Logger, type MatterInput } from "@kiosk/contracts";
+import { cardNumberSchema, silentLogger, systemClock, type BlocklistChange, type Clock, type Logger, type MatterInput } from "@kiosk/contracts";
 import { loadOrCreateSigningKey } from "@kiosk/runtime";
 import type { CentralConfig } from "./config.ts";
 import type { KioskKeyRegistered, KioskKeyRegistration } from "./ports.ts";
 import { centralKeyInfo, type CentralKeyInfo } from "./routes/central-key.ts";
 import { ApiTokenStore, type CreatedApiToken } from "./store/api-token-store.ts";
 import { openDatabase, type Database } from "./store/database.ts";
-import { MatterStore, type MatterWritten } from "./store/matter-store.ts";
+import { MatterStore, type ChangeOutcome, type MatterWritten } from "./store/matter-store.ts";
 import { migrate } from "./store/migrate.ts";
 import { MIGRATIONS } from "./store/migrations/index.ts";
 import { SqlKioskDirectory } from "./store/sql-kiosk-directory.ts";
+
+/** A card to list on the blocklist, as `PUT /api/v1/blocklist/{cardNumber}` takes it. */
+export interface BlocklistEntry {
+  readonly cardNumber: string;
+  readonly reason: NonNullable<BlocklistChange["reason"]>;
+}
+
+/** Options of {@linkcode putMatters}. */
+export interface PutMattersOptions extends AdminOptions {
+  /** Write a matter whose current state is older than this again, dated now (see `MatterStore.putMatter`). */
+  readonly restampOlderThanMs?: number;
+}
 
 /** Options shared by the admin functions. */
 export interface AdminOptions {
@@ -57,18 +69,38 @@ export async function createApiToken(config: CentralConfig, name: string, option
 /**
  * Writes matters as the registration system's API does (`PUT
  * /api/v1/matters/{matterId}`), in order. Writing a matter's current state
- * again logs no change, so repeating the same writes is harmless.
+ * again logs no change, so repeating the same writes is harmless; with
+ * `restampOlderThanMs`, a state older than that is written again, dated now.
  *
  * @throws {ZodError} for a matter that fails `matterInputSchema`.
  * @throws {KioskError} `store-failed` when the database cannot be opened.
  */
-export async function putMatters(config: CentralConfig, matters: readonly MatterInput[], options: AdminOptions = {}): Promise<MatterWritten[]> {
+export async function putMatters(config: CentralConfig, matters: readonly MatterInput[], options: PutMattersOptions = {}): Promise<MatterWritten[]> {
   const clock = options.clock ?? systemClock;
+  const restamp = options.restampOlderThanMs === undefined ? {} : { restampOlderThanMs: options.restampOlderThanMs };
   return withDatabase(config, options, async (db) => {
     const store = new MatterStore(db);
     const written: MatterWritten[] = [];
-    for (const matter of matters) written.push(await store.putMatter(matter, clock.now()));
+    for (const matter of matters) written.push(await store.putMatter(matter, clock.now(), restamp));
     return written;
+  });
+}
+
+/**
+ * Lists cards on the blocklist as the registration system's API does (`PUT
+ * /api/v1/blocklist/{cardNumber}`), in order. Listing a card again with the
+ * same reason logs no change.
+ *
+ * @throws {ZodError} for a card number that fails `cardNumberSchema`.
+ * @throws {KioskError} `store-failed` when the database cannot be opened.
+ */
+export async function putBlocklist(config: CentralConfig, entries: readonly BlocklistEntry[], options: AdminOptions = {}): Promise<ChangeOutcome[]> {
+  const clock = options.clock ?? systemClock;
+  return withDatabase(config, options, async (db) => {
+    const store = new MatterStore(db);
+    const outcomes: ChangeOutcome[] = [];
+    for (const entry of entries) outcomes.push(await store.listCard(cardNumberSchema.parse(entry.cardNumber), entry.reason, clock.now()));
+    return outcomes;
   });
 }
 

@@ -12,6 +12,7 @@ export * from "./problem.ts";
 export * from "./read-capped-stream.ts";
 export * from "./redact.ts";
 export * from "./seeded-random.ts";
+export * from "./demo-api.ts";
 export * from "./face-codes.ts";
 export * from "./session-api.ts";
 export * from "./session-view.ts";

@@ -14,3 +14,5 @@ export * from "./transport/serial-transport.ts";
 export * from "./camera/adapters/ffmpeg-camera.ts";
 export * from "./camera/adapters/jpeg-frame-decoder.ts";
 export * from "./camera/adapters/replay-camera.ts";
+export * from "./idcard/simulator/adapters/unix-control-server.ts";
+export * from "./camera/adapters/demo-camera.ts";

@@ -10,6 +10,7 @@ import { createApp } from "./app.ts";
 import type { EdgeConfig } from "./config.ts";
 import type { AssetSource, DeviceStatusSource, StorageStatus, VoicePromptSource } from "./ports.ts";
 import type { PreviewViewers } from "./routes/session.ts";
+import type { DemoControls } from "./services/demo-controls.ts";
 import type { SessionHub } from "./services/verification-session-service.ts";
 import { HealthReporter } from "./services/health-reporter.ts";
 import { HeartbeatSender } from "./services/heartbeat-sender.ts";
@@ -29,6 +30,8 @@ export interface EdgeAdapters {
   readonly session?: { readonly hub: SessionHub; readonly preview: PreviewViewers };
   /** The fetch that reaches central (trusting only `central.caFile` over HTTPS); defaults to the global one. */
   readonly centralFetch?: typeof fetch;
+  /** Demo mode's controls (`demo.enabled`), mounted at `/demo/`. */
+  readonly demo?: DemoControls;
 }
 
 /** The edge server's core: its HTTP app and the services to start. */
@@ -70,7 +73,13 @@ export function composeEdge(config: EdgeConfig, adapters: EdgeAdapters): EdgeCor
     log: log.child("heartbeat"),
     ...(storage ? { onCentralReachable: () => storage.nudge() } : {}),
   });
-  const session = adapters.session ? { session: { hub: adapters.session.hub, preview: adapters.session.preview, clock } } : {};
-  const app = createApp({ health: () => health.report(), assets: adapters.assets, voice: adapters.voice, ...session, log: log.child("http") });
+  const app = createApp({
+    health: () => health.report(),
+    assets: adapters.assets,
+    voice: adapters.voice,
+    log: log.child("http"),
+    ...(adapters.session ? { session: { hub: adapters.session.hub, preview: adapters.session.preview, clock } } : {}),
+    ...(adapters.demo ? { demo: adapters.demo } : {}),
+  });
   return { app, heartbeat, health };
 }

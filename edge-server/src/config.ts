@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describeConfig, kioskIdSchema, loadConfig, readJsonConfigFile, LOG_LEVELS, type ConfigField, type LogLevel } from "@kiosk/contracts";
 import { z } from "zod";
+import { demoConfigSchema } from "./demo-config.ts";
 import { devicesConfigSchema } from "./devices-config.ts";
 import { faceConfigSchema } from "./face-config.ts";
 import { sessionConfigSchema } from "./session-config.ts";
@@ -64,6 +65,7 @@ export const edgeConfigSchema = z.object({
   face: faceConfigSchema,
   session: sessionConfigSchema,
   sync: syncConfigSchema,
+  demo: demoConfigSchema,
   log: z.object({
     level: z.enum(logLevels).default("info").meta({ description: "Lowest log level written (debug, info, warn, error)" }),
   }),

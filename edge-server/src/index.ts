@@ -61,3 +61,7 @@ export { PENDING_MATTER_MAX_AGE_MS, pendingMatters } from "./domain/verification
 export type { VoiceClip, VoicePromptSource } from "./ports.ts";
 export { GENERATED_VOICE_DIR, VoicePromptFiles, type VoicePromptFilesOptions } from "./adapters/voice-prompt-files.ts";
 export { VOICE_MANIFEST_FILE, generatedClipFile, manifestClipId, voiceManifestSchema, type VoiceClipEntry, type VoiceManifest } from "./voice-manifest.ts";
+export { demoConfigSchema, type DemoConfig } from "./demo-config.ts";
+export type { DemoCameraControl, DemoReaderControl, SessionViewSource } from "./demo-ports.ts";
+export { DemoControls } from "./services/demo-controls.ts";
+export { DemoCameraDirector } from "./services/demo-camera-director.ts";

@@ -9,11 +9,13 @@ import { BunHttpServer } from "@kiosk/runtime";
 import { centralFetch } from "./adapters/central-tls.ts";
 import { createFaceEngine } from "./adapters/face/create-face-engine.ts";
 import { CameraLiveFrames } from "./adapters/camera-frames.ts";
+import { createDemo } from "./adapters/demo/create-demo.ts";
 import { createCamera, createChipPhotoDecoder, createReader, hardwareStatus } from "./adapters/hardware.ts";
 import { VoicePromptFiles } from "./adapters/voice-prompt-files.ts";
 import { composeEdge } from "./compose.ts";
 import { composeSession } from "./compose-session.ts";
 import type { EdgeConfig } from "./config.ts";
+import { DemoCameraDirector } from "./services/demo-camera-director.ts";
 import { FaceCapture } from "./services/face-capture.ts";
 import { openKioskStorage } from "./store/open-kiosk-storage.ts";
 
@@ -30,7 +32,8 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
   const log = options.log;
   const storage = await openKioskStorage(config, { clock, log });
   const reader = createReader(config.devices, { clock, log: log.child("reader") });
-  const camera = createCamera(config.devices, { clock, log: log.child("camera") });
+  const demo = config.demo.enabled ? createDemo(config.demo, { clock, log: log.child("demo") }) : undefined;
+  const camera = demo?.camera ?? createCamera(config.devices, { clock, log: log.child("camera") });
   const face = createFaceEngine(config.face, log.child("face"), { clock });
   const { session, preview } = composeSession(config, {
     clock,
@@ -48,6 +51,8 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
       storage: () => storage.status().acceptingResults,
     },
   });
+  // In demo mode the replayed holder performs the challenge each face view asks for.
+  const detachDirector = demo ? new DemoCameraDirector(demo.camera, log.child("demo")).attach(session) : () => {};
   const core = composeEdge(config, {
     clock,
     log,
@@ -58,6 +63,7 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
     centralFetch: centralFetch(config.central.caFile),
     face: () => face.health(),
     session: { hub: session, preview },
+    ...(demo ? { demo: demo.controls } : {}),
   });
   const server = new BunHttpServer({ host: config.http.host, port: config.http.port, fetch: core.app.fetch, log: log.child("http") });
   // The session subscribes to the reader before it starts, so no card event is missed.
@@ -67,6 +73,7 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
   return {
     url: server.url,
     stop: async () => {
+      detachDirector();
       await stopAll(services, log);
       log.info("edge server stopped");
     },

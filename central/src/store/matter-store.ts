@@ -62,15 +62,21 @@ export class MatterStore {
     this.#db = db;
   }
 
-  /** Creates or replaces a matter; writing the current state again logs no change. */
-  async putMatter(input: MatterInput, nowMs: number): Promise<MatterWritten> {
+  /**
+   * Creates or replaces a matter; writing the current state again logs no
+   * change, unless that state is older than `restampOlderThanMs`: then it is
+   * written again as a new change dated `nowMs` (a demo keeps its matters
+   * recent this way).
+   */
+  async putMatter(input: MatterInput, nowMs: number, options: { readonly restampOlderThanMs?: number } = {}): Promise<MatterWritten> {
     const data = JSON.stringify(matterInputSchema.parse(input));
     return this.#db.sql.begin(async (tx) => {
       await lockWriters(tx, nowMs);
       const [old] = (await tx`select matter_id, hall_id, data, updated_at_ms, change_id from matters where matter_id = ${input.matterId}`) as Array<
         MatterRow & { hall_id: string }
       >;
-      if (old && old.data === data) return { matter: toMatter(old), changed: false, changeId: Number(old.change_id), created: false };
+      const restamp = options.restampOlderThanMs !== undefined && old !== undefined && nowMs - Number(old.updated_at_ms) > options.restampOlderThanMs;
+      if (old && old.data === data && !restamp) return { matter: toMatter(old), changed: false, changeId: Number(old.change_id), created: false };
       const prevHall = old && old.hall_id !== input.hallId ? old.hall_id : null;
       const changeId = await logChange(tx, "matter", input.matterId, input.hallId, prevHall, nowMs);
       await tx`

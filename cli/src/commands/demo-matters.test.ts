@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { matterInputSchema } from "@kiosk/contracts";
-import { demoMatters, loadDemoCardholders, mattersPerCard } from "./demo-matters.ts";
+import { demoBlocklist, demoMatters, loadDemoCardholders, mattersPerCard } from "./demo-matters.ts";
 
 describe("demoMatters", () => {
   test("gives 3 to 5 valid open matters of the hall", async () => {
@@ -22,6 +22,8 @@ describe("demoMatters", () => {
       "hmt-residence": 2,
       "foreign-2017": 1,
       "foreign-2023": 0,
+      "expired": 0,
+      "lost": 1,
     });
     expect(holders.resident).toEqual({ idNumber: "110105199203140374", name: "周明远" });
     const cardNumbers = new Set(Object.values(holders).map((h) => h.idNumber));
@@ -29,5 +31,11 @@ describe("demoMatters", () => {
       expect(matter.persons.filter((p) => cardNumbers.has(p.idNumber)).length, matter.matterId).toBeGreaterThan(0);
       expect(new Set(matter.persons.map((p) => p.idNumber)).size, matter.matterId).toBe(matter.persons.length);
     }
+  });
+
+  test("the blocklist holds the lost card, and only it", async () => {
+    const holders = await loadDemoCardholders();
+    expect(demoBlocklist(holders)).toEqual([{ cardNumber: "440106198807090265", reason: "lost" }]);
+    expect(holders.lost.idNumber).toBe("440106198807090265");
   });
 });

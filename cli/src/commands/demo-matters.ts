@@ -20,11 +20,13 @@ export type DemoCardholders = Readonly<Record<DemoCardName, Cardholder>>;
 /**
  * Four open matters of `hallId`: the resident card holder is on two, the
  * Hong Kong resident on two, the 2017 foreign card holder on one, and the
- * 2023 foreign card holder on none (the "no pending matter" path).
+ * 2023 foreign card holder on none (the "no pending matter" path). The
+ * holder of the lost card is on one too (the blocklist stops her at the
+ * card, matters or not); the expired card's holder is on none.
  */
 export function demoMatters(holders: DemoCardholders, hallId: string): MatterInput[] {
   const person = (holder: Cardholder, role: MatterInput["persons"][number]["role"]) => ({ idNumber: holder.idNumber, name: holder.name, role });
-  const { resident, "hmt-residence": hmt, "foreign-2017": foreign } = holders;
+  const { resident, "hmt-residence": hmt, "foreign-2017": foreign, lost } = holders;
   return [
     {
       matterId: "DEMO-2026-0001",
@@ -45,7 +47,7 @@ export function demoMatters(holders: DemoCardholders, hallId: string): MatterInp
       creditCode: "91110105MA01R7Q3XT",
       hallId,
       status: "open",
-      persons: [person(hmt, "legal-representative"), { idNumber: "110105197506032312", name: "王建国", role: "shareholder" }],
+      persons: [person(hmt, "legal-representative"), { idNumber: "110105197506032312", name: "王建国", role: "shareholder" }, person(lost, "shareholder")],
     },
     {
       matterId: "DEMO-2026-0003",
@@ -71,6 +73,11 @@ export function demoMatters(holders: DemoCardholders, hallId: string): MatterInp
 export function mattersPerCard(holders: DemoCardholders, matters: readonly MatterInput[]): Record<DemoCardName, number> {
   const entries = Object.entries(holders).map(([card, holder]) => [card, matters.filter((m) => m.persons.some((p) => p.idNumber === holder.idNumber)).length]);
   return Object.fromEntries(entries) as Record<DemoCardName, number>;
+}
+
+/** The blocklist entries of the demo: the lost card. */
+export function demoBlocklist(holders: DemoCardholders): { cardNumber: string; reason: "lost" }[] {
+  return [{ cardNumber: holders.lost.idNumber, reason: "lost" }];
 }
 
 /**

@@ -1,15 +1,19 @@
-import { loadCentralConfig, putMatters, readCentralKey, registerKiosk } from "@kiosk/central";
-import { DEMO_CARDS_DIR } from "@kiosk/device";
+import { loadCentralConfig, putBlocklist, putMatters, readCentralKey, registerKiosk } from "@kiosk/central";
 import { loadOrCreateSigningKey } from "@kiosk/runtime";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ChildService, httpReady } from "../child-service.ts";
 import { EXIT, type CliIo } from "../io.ts";
-import { demoMatters, loadDemoCardholders, mattersPerCard } from "./demo-matters.ts";
+import { demoBlocklist, demoMatters, loadDemoCardholders, mattersPerCard } from "./demo-matters.ts";
 
 const DEMO_KIOSK_ID = "demo-hall-01-k01";
 const DEMO_HALL_ID = "demo-hall-01";
+// Longest unix socket path Linux takes (sun_path is 108 bytes with its NUL).
+const MAX_SOCKET_PATH_BYTES = 107;
+// A kiosk shows matters changed in the last 7 days: the demo re-dates its
+// matters once they are a day old, so a data dir from last week still shows them.
+const MATTER_RESTAMP_AFTER_MS = 24 * 60 * 60 * 1000;
 
 function port(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback;
@@ -21,8 +25,10 @@ function port(value: string | undefined, fallback: number, flag: string): number
 /**
  * `./kiosk demo`: runs central (embedded SQLite) holding a few open matters
  * of the demo cardholders, a simulated ID-card reader on a pty, and one
- * kiosk's edge server reading it through the real serial stack with a
- * replayed camera, each as its own process, until Ctrl-C. It needs nothing
+ * kiosk's edge server in demo mode reading it through the real serial stack
+ * with the demo camera, each as its own process, until Ctrl-C. The demo page
+ * (`/demo/`) places cards on the simulated reader through its control socket
+ * and chooses who stands in front of the demo camera. It needs nothing
  * beyond Bun and the npm packages: the reader's pty link is made through
  * libc (no socat) and the camera replays images (no ffmpeg).
  */
@@ -48,6 +54,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const host = values.host ?? "127.0.0.1";
   const dataDir = resolve(io.cwd, values["data-dir"] ?? "var/demo");
   const logDir = join(dataDir, "logs");
+  if (Buffer.byteLength(join(dataDir, "reader.sock")) > MAX_SOCKET_PATH_BYTES) {
+    io.err(`Data dir "${dataDir}" is too long for the reader's control socket (at most ${MAX_SOCKET_PATH_BYTES - "/reader.sock".length} bytes): choose a shorter --data-dir\n`);
+    return EXIT.usage;
+  }
   const holders = await loadDemoCardholders();
   const matters = demoMatters(holders, DEMO_HALL_ID);
   const perCard = Object.entries(mattersPerCard(holders, matters)).map(([card, n]) => `${card} card ${n === 0 ? "none" : n}`);
@@ -94,20 +104,24 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const kioskKey = await loadOrCreateSigningKey(kioskSigningKeyPath);
     await registerKiosk(centralConfig, { kioskId: DEMO_KIOSK_ID, hallId: DEMO_HALL_ID, publicKey: kioskKey.publicKey });
     // What the registration system does: open matters naming the demo
-    // cardholders, written before the kiosk starts so its first sync pull
-    // brings them. Writing them again on a restart changes nothing.
-    io.err("Writing the demo cardholders' open matters to central…\n");
-    await putMatters(centralConfig, matters);
+    // cardholders and the lost card on the blocklist, written before the
+    // kiosk starts so its first sync pull brings them. Writing them again on
+    // a restart changes nothing but the date of matters older than a day.
+    io.err("Writing the demo cardholders' open matters and the blocklist to central…\n");
+    await putMatters(centralConfig, matters, { restampOlderThanMs: MATTER_RESTAMP_AFTER_MS });
+    await putBlocklist(centralConfig, demoBlocklist(holders));
     io.err("Starting the simulated ID-card reader…\n");
     const readerLink = join(dataDir, "reader-tty");
+    // A unix socket path must fit 108 bytes: the data dir's is short enough in practice.
+    const readerControl = join(dataDir, "reader.sock");
     children.push(
       await ChildService.start(
         {
           name: "reader",
-          args: ["idcard", "simulate", "--port", readerLink],
+          args: ["idcard", "simulate", "--port", readerLink, "--control", readerControl],
           env: baseEnv,
-          ready: async () => existsSync(readerLink),
-          readyWhat: `${readerLink} exists`,
+          ready: async () => existsSync(readerLink) && existsSync(readerControl),
+          readyWhat: `${readerLink} and ${readerControl} exist`,
           logDir,
         },
         warn,
@@ -128,8 +142,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
             KIOSK_EDGE_CENTRAL_URL: centralUrl,
             KIOSK_EDGE_CENTRAL_HEARTBEAT_INTERVAL_MS: io.env["KIOSK_EDGE_CENTRAL_HEARTBEAT_INTERVAL_MS"] ?? "5000",
             KIOSK_EDGE_DEVICES_READER_SERIAL_PATH: readerLink,
-            KIOSK_EDGE_DEVICES_CAMERA_SOURCE: "replay",
-            KIOSK_EDGE_DEVICES_CAMERA_REPLAY_PATH: DEMO_CARDS_DIR,
+            KIOSK_EDGE_DEMO_ENABLED: "true",
+            KIOSK_EDGE_DEMO_READER_CONTROL: readerControl,
             KIOSK_EDGE_SYNC_DB_PATH: join(dataDir, "edge", "kiosk.db"),
             KIOSK_EDGE_SYNC_DATA_KEY_FILE: join(dataDir, "edge", "keys", "data.key"),
             KIOSK_EDGE_SYNC_SIGNING_KEY_FILE: kioskSigningKeyPath,
@@ -153,6 +167,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     [
       "",
       "Shiming Kiosk demo is running (simulated reader on a pty, replayed camera, embedded SQLite).",
+      `  Demo page:        ${edgeUrl}/demo/   (play the applicant: cards, camera, reader)`,
       `  Kiosk UI:         ${edgeUrl}/`,
       `  Kiosk health:     ${edgeUrl}/api/health`,
       `  Central console:  ${centralUrl}/`,

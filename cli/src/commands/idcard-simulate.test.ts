@@ -35,6 +35,41 @@ describe("./kiosk idcard simulate", () => {
     expect(existsSync(join(dir, "reader-link"))).toBe(false);
   });
 
+  test("--control: lists, places and removes cards and unplugs/replugs the reader over a unix socket", async () => {
+    const controller = new AbortController();
+    const { io, out, err } = captureIo({ cwd: dir, signal: controller.signal });
+    const serving = run(["--port", "control-link", "--no-pacing", "--control", "control.sock"], io);
+    await waitFor(() => out.length > 0 || err.length > 0, { timeoutMs: 5000, message: () => err.join("") });
+    expect(out[0]).toContain(`control socket ${join(dir, "control.sock")}`);
+    const socket = join(dir, "control.sock");
+    const control = (method: string, path: string, body?: unknown) =>
+      fetch(`http://simulator${path}`, { method, unix: socket, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const readCard = async () => {
+      const reading = captureIo({ cwd: dir });
+      const code = await read(["--port", join(dir, "control-link"), "--timeout-ms", "1500"], reading.io);
+      return code === 0 ? (JSON.parse(reading.out[0] ?? "").card as { cardType: string }).cardType : `exit ${code}`;
+    };
+
+    const cards = (await (await control("GET", "/cards")).json()) as { id: string }[];
+    expect(cards.map((card) => card.id)).toContain("hmt-chen-jiaxin");
+    expect(await (await control("GET", "/status")).json()).toEqual({ cardId: "resident-zhou-mingyuan", connected: true });
+    expect((await control("PUT", "/card", { id: "hmt-chen-jiaxin" })).status).toBe(204);
+    expect(await readCard()).toBe("hmt-residence");
+    expect((await control("DELETE", "/card")).status).toBe(204);
+    expect(await readCard()).not.toBe("hmt-residence");
+
+    expect((await control("PUT", "/reader", { connected: false })).status).toBe(204);
+    expect(existsSync(join(dir, "control-link"))).toBe(false);
+    expect((await control("PUT", "/reader", { connected: true })).status).toBe(204);
+    expect(lstatSync(join(dir, "control-link")).isSymbolicLink()).toBe(true);
+    expect((await control("PUT", "/card", { id: "foreign-2023-claire-dubois" })).status).toBe(204);
+    expect(await readCard()).toBe("foreign-permanent-2023");
+
+    controller.abort(new Error("received SIGINT"));
+    expect(await serving).toBe(0);
+    expect([existsSync(join(dir, "control-link")), existsSync(socket)]).toEqual([false, false]);
+  });
+
   test("usage and input errors exit 2 with a message", async () => {
     await writeFile(join(dir, "plain-file"), "x");
     await writeFile(join(dir, "bad-card.json"), JSON.stringify({ cardType: "resident" }));
@@ -47,6 +82,8 @@ describe("./kiosk idcard simulate", () => {
       [["--port", "x", "--card", "bad-card.json"], /Invalid card file/],
       [["--port", "x", "--faults", "bad-faults.json"], /Invalid fault script: step 0: unknown fault "explode"/],
       [["--port", "x", "--nope"], /Unknown option/],
+      [["--port", "x", "--cards", "."], /--cards needs --control SOCKET/],
+      [["--port", "x", "--control", "c.sock", "--cards", "no-such-dir"], /ENOENT|no such file/i],
     ];
     for (const [args, message] of cases) {
       const { io, out, err } = captureIo({ cwd: dir });

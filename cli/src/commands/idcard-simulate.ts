@@ -1,28 +1,39 @@
 /**
  * `./kiosk idcard simulate --port LINK [--card CARD.json] [--baud N]
- * [--no-pacing] [--module-ms N] [--faults SCRIPT.json] [--no-reread]`:
+ * [--no-pacing] [--module-ms N] [--faults SCRIPT.json] [--no-reread]
+ * [--control SOCKET [--cards DIR]]`:
  * a simulated ID-card reader on a pseudo-terminal, until Ctrl-C.
  *
  * The command links two kernel ptys itself (no socat, see
  * `startFfiPtyLink`); LINK becomes a symlink to the end a kiosk (or
  * `./kiosk idcard read --port LINK`) opens, and the simulator serves the
  * other end. Without --card the demo resident card is used. One line on
- * stdout says the reader is ready. Exit codes: 0 after Ctrl-C, 1 when the
+ * stdout says the reader is ready.
+ *
+ * With --control, the simulator also answers HTTP on the unix socket SOCKET
+ * (`simulator-control.ts`): list the cards of DIR (default the demo cards),
+ * place one by id, take it off, and unplug or replug the reader (the pty
+ * link is closed, and made again at LINK). Exit codes: 0 after Ctrl-C, 1 when the
  * pty link fails, 2 for bad usage or a bad card or fault file.
  */
 import {
   DEFAULT_MODULE_MS,
+  DEMO_CARDS_DIR,
+  ReaderLine,
   ReaderResponder,
   ReaderSimulator,
+  SimulatorControl,
   demoCardPath,
   loadCardFile,
+  loadCardFolder,
   parseFaultScript,
   serialReaderTransport,
+  type CardFolder,
   type FaultScript,
   type LoadedCard,
-  type PtyLink,
+  type ReaderConnection,
 } from "@kiosk/device";
-import { startFfiPtyLink } from "@kiosk/device/adapters";
+import { serveUnixControl, startFfiPtyLink, type UnixControlServer } from "@kiosk/device/adapters";
 import { systemClock } from "@kiosk/contracts";
 import { lstatSync, statSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -71,6 +82,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         "module-ms": { type: "string" },
         faults: { type: "string" },
         "no-reread": { type: "boolean" },
+        control: { type: "string" },
+        cards: { type: "string" },
       },
     }));
   } catch (error) {
@@ -97,11 +110,18 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
 
+  if (values.cards !== undefined && values.control === undefined) {
+    io.err("--cards needs --control SOCKET: the card folder is what the control channel offers\n");
+    return EXIT.usage;
+  }
   const cardPath = values.card === undefined ? demoCardPath() : resolve(io.cwd, values.card);
+  const cardsDir = values.cards === undefined ? DEMO_CARDS_DIR : resolve(io.cwd, values.cards);
   let card: LoadedCard;
+  let folder: CardFolder | undefined;
   let faults: FaultScript | undefined;
   try {
     card = await loadCardFile(cardPath);
+    if (values.control !== undefined) folder = await loadCardFolder(cardsDir);
     if (values.faults !== undefined) faults = parseFaultScript(JSON.parse(await readFile(resolve(io.cwd, values.faults), "utf8")));
   } catch (error) {
     io.err(`${(error as Error).message}\n`);
@@ -109,32 +129,54 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
 
   const dir = await mkdtemp(join(tmpdir(), "kiosk-idcard-sim-"));
-  let link: PtyLink | undefined;
-  let simulator: ReaderSimulator | undefined;
-  try {
-    link = await startFfiPtyLink({ pathA: linkPath, pathB: join(dir, "reader") });
-    const transport = await serialReaderTransport({ path: link.pathB, baudRate })();
-    const died = new Promise<void>((resolveDied) => {
+  const pacing = values["no-pacing"] !== true;
+  const responder = new ReaderResponder({ card: card.simulated, rereadBehaviour: values["no-reread"] ? "reads-once" : "rereads" });
+  // One plugged-in period: a pty link at LINK and a simulator serving its far end.
+  const connect = async (onLost: () => void): Promise<ReaderConnection> => {
+    const link = await startFfiPtyLink({ pathA: linkPath, pathB: join(dir, "reader") });
+    try {
+      const transport = await serialReaderTransport({ path: link.pathB, baudRate })();
       transport.onClose((reason) => {
-        if (reason.unexpected) resolveDied();
+        if (reason.unexpected) onLost();
       });
-    });
-    const pacing = values["no-pacing"] !== true;
-    simulator = new ReaderSimulator({
-      transport,
-      clock: systemClock,
-      responder: new ReaderResponder({ card: card.simulated, rereadBehaviour: values["no-reread"] ? "reads-once" : "rereads" }),
-      baudRate,
-      pacing,
-      ...(moduleMs === undefined ? {} : { moduleMs: { readBase: moduleMs, readBaseWithFingerprint: moduleMs } }),
-      ...(faults === undefined ? {} : { faults }),
-    });
-    await simulator.start();
+      const simulator = new ReaderSimulator({
+        transport,
+        clock: systemClock,
+        responder,
+        baudRate,
+        pacing,
+        ...(moduleMs === undefined ? {} : { moduleMs: { readBase: moduleMs, readBaseWithFingerprint: moduleMs } }),
+        ...(faults === undefined ? {} : { faults }),
+      });
+      await simulator.start();
+      return {
+        stop: async () => {
+          await simulator.stop();
+          await link.stop();
+        },
+      };
+    } catch (error) {
+      await link.stop();
+      throw error;
+    }
+  };
+  let resolveDied: () => void = () => undefined;
+  const died = new Promise<void>((resolveLost) => (resolveDied = resolveLost));
+  const line = new ReaderLine({ connect, onLost: () => resolveDied() });
+  let server: UnixControlServer | undefined;
+  try {
+    await line.replug();
+    if (folder !== undefined && values.control !== undefined) {
+      const placed = [...folder.keys()].find((id) => join(cardsDir, `${id}.json`) === cardPath);
+      const control = new SimulatorControl({ cards: folder, reader: responder, plug: line, ...(placed === undefined ? {} : { placed }) });
+      server = await serveUnixControl(resolve(io.cwd, values.control), (request) => control.handle(request));
+    }
     const cardLabel = `${values.card === undefined ? "demo card" : "card"} "${basename(cardPath)}"`;
     const pace = pacing ? `paced at ${baudRate} baud, chip read ${moduleMs ?? DEFAULT_MODULE_MS.readBase} ms` : "pacing off";
     io.out(
       `Simulated ID-card reader ready on ${linkPath}: ${cardLabel} (${card.card.cardType}) on the reader, ${pace}, ` +
-        `${values["no-reread"] ? "reads a card once" : "rereads"}${faults ? `, ${faults.steps.length} fault steps` : ""}; Ctrl-C stops it\n`,
+        `${values["no-reread"] ? "reads a card once" : "rereads"}${faults ? `, ${faults.steps.length} fault steps` : ""}` +
+        `${server ? `, control socket ${server.path} (${folder?.size ?? 0} cards)` : ""}; Ctrl-C stops it\n`,
     );
     const stopped = new Promise<"stopped">((resolveStopped) => {
       if (io.signal.aborted) resolveStopped("stopped");
@@ -150,8 +192,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.err(`${(error as Error).message}\n`);
     return EXIT.failure;
   } finally {
-    await simulator?.stop();
-    await link?.stop();
+    await server?.stop();
+    await line.unplug();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -42,13 +42,14 @@ describe("demo cards", () => {
       expect(parsed.ok && parsed.card).toEqual(loaded.card.cardType === "resident" ? { ...loaded.card, ethnicity: "汉" } : loaded.card);
       expect(loaded.simulated.photo.length).toBe(PHOTO_BYTES);
       expect(loaded.photo.length).toBeLessThanOrEqual(PHOTO_BYTES);
-      expect(checkCard(loaded.card, { today: "2026-06-01", minAgeYears: 18 })).toEqual([]);
+      const problems = checkCard(loaded.card, { today: "2026-06-01", minAgeYears: 18 }).map((problem) => problem.type);
+      expect(problems).toEqual(name === "expired" ? ["expired"] : []);
     });
   }
 
-  test("one card of each type; the default is the resident card", async () => {
+  test("one card of each type, plus two more resident cards (expired, lost); the default is the resident card", async () => {
     const types = await Promise.all(Object.keys(DEMO_CARDS).map(async (n) => (await loadCardFile(demoCardPath(n as DemoCardName))).card.cardType));
-    expect(types.sort()).toEqual(["foreign-permanent-2017", "foreign-permanent-2023", "hmt-residence", "resident"]);
+    expect(types.sort()).toEqual(["foreign-permanent-2017", "foreign-permanent-2023", "hmt-residence", "resident", "resident", "resident"]);
     expect((await loadCardFile(demoCardPath())).card.cardType).toBe("resident");
   });
 
@@ -59,19 +60,21 @@ describe("demo cards", () => {
     expect(attribution).toContain("doi:10.6084/m9.figshare.5047666.v5");
     expect(attribution).toContain("CC BY 4.0");
     const photos = (await readdir(DEMO_CARDS_DIR)).filter((f) => !f.endsWith(".json") && !f.endsWith(".md"));
-    expect(photos.length).toBe(4);
+    expect(photos.length).toBe(6);
     for (const photo of photos) expect(attribution).toContain(`\`${photo}\``);
-    expect(attribution.match(/london_\d{3}/g)?.length).toBe(4);
+    expect(new Set(attribution.match(/london_\d{3}/g)).size).toBe(6);
   });
 });
 
 describe("parseCardFile", () => {
   test("resolves the photo relative to the card file and keeps the optional fields", () => {
-    const file = parseCardFile({ ...RESIDENT, appendedAddress: "上海", fingerprintBytes: 512, ethnicity: "汉", comment: "x" }, "/cards");
+    const file = parseCardFile({ ...RESIDENT, appendedAddress: "上海", fingerprintBytes: 512, ethnicity: "汉", comment: "x", label: "Test card" }, "/cards");
     expect(file.photoPath).toBe("/cards/face.jpg");
+    expect(file.label).toBe("Test card");
+    expect(() => parseCardFile({ ...RESIDENT, label: "x".repeat(81) }, "/cards")).toThrow('"label" must be a string of at most 80 characters');
     expect(file.appendedAddress).toBe("上海");
     expect(file.fingerprintBytes).toBe(512);
-    expect(file.card).toEqual({ ...RESIDENT, photo: undefined, ethnicity: undefined, cardType: "resident" } as never);
+    expect(file.card).toEqual({ ...RESIDENT, photo: undefined, ethnicity: undefined, label: undefined, cardType: "resident" } as never);
   });
 
   test("collects every problem, naming fields and never their values", () => {

@@ -52,6 +52,8 @@ export interface CardFile {
   readonly photoPath: string;
   readonly appendedAddress?: string;
   readonly fingerprintBytes: number;
+  /** A short description for demo controls (whose card, what is special about it). */
+  readonly label?: string;
 }
 
 /** A card file with its photo loaded, ready for the simulator. */
@@ -62,7 +64,7 @@ export interface LoadedCard extends CardFile {
   readonly simulated: SimulatedCard;
 }
 
-const COMMON_KEYS = ["cardType", "sex", "birthDate", "idNumber", "validFrom", "validUntil", "photo", "appendedAddress", "fingerprintBytes", "comment"];
+const COMMON_KEYS = ["cardType", "sex", "birthDate", "idNumber", "validFrom", "validUntil", "photo", "appendedAddress", "fingerprintBytes", "label", "comment"];
 const FIELDS_BY_TYPE = {
   "resident": ["name", "ethnicityCode", "address", "issuer"],
   "hmt-residence": ["name", "address", "issuer", "passNumber", "issueCount"],
@@ -72,6 +74,7 @@ const FIELDS_BY_TYPE = {
 // Keys allowed besides the card's fields: the decode JSON's derived ethnicity name.
 const IGNORED_KEYS: Readonly<Partial<Record<CardText["cardType"], readonly string[]>>> = { resident: ["ethnicity"] };
 const SEXES: readonly string[] = ["male", "female"];
+const MAX_LABEL_CHARS = 80;
 // Fingerprint template bytes are made up; a fixed pattern keeps them stable.
 const FINGERPRINT_FILL = 0x5a;
 
@@ -113,6 +116,8 @@ export function parseCardFile(json: unknown, baseDir: string): CardFile {
   if (appended !== undefined && (typeof appended !== "string" || appended.length * UCS2_BYTES > APPENDED_ADDRESS_BYTES)) {
     problems.push(`"appendedAddress" must be a string of at most ${APPENDED_ADDRESS_BYTES / UCS2_BYTES} characters`);
   }
+  const label = raw["label"];
+  if (label !== undefined && (typeof label !== "string" || label.length > MAX_LABEL_CHARS)) problems.push(`"label" must be a string of at most ${MAX_LABEL_CHARS} characters`);
   const fingerprintBytes = raw["fingerprintBytes"] ?? 0;
   if (typeof fingerprintBytes !== "number" || !FINGERPRINT_LENGTHS.includes(fingerprintBytes)) {
     problems.push(`"fingerprintBytes" must be one of ${FINGERPRINT_LENGTHS.join(", ")}`);
@@ -134,6 +139,7 @@ export function parseCardFile(json: unknown, baseDir: string): CardFile {
     photoPath: isAbsolute(photo) ? photo : resolve(baseDir, photo),
     ...(typeof appended === "string" ? { appendedAddress: appended } : {}),
     fingerprintBytes: fingerprintBytes as number,
+    ...(typeof label === "string" ? { label } : {}),
   };
 }
 
@@ -186,12 +192,18 @@ export function checkPhoto(photo: Uint8Array, name: string): void {
 /** The folder of the demo cards shipped with the simulator. */
 export const DEMO_CARDS_DIR = fileURLToPath(new URL("./demo-cards/", import.meta.url));
 
-/** The demo cards, by short name. */
+/**
+ * The demo cards, by short name: one valid card of each type, an expired
+ * resident card, and a resident card that `./kiosk demo` puts on central's
+ * blocklist as lost.
+ */
 export const DEMO_CARDS = {
   "resident": "resident-zhou-mingyuan.json",
   "hmt-residence": "hmt-chen-jiaxin.json",
   "foreign-2017": "foreign-2017-oliver-hartley.json",
   "foreign-2023": "foreign-2023-claire-dubois.json",
+  "expired": "resident-expired-li-guohua.json",
+  "lost": "resident-lost-wang-xiaomei.json",
 } as const;
 
 /** One of {@linkcode DEMO_CARDS}. */
