@@ -6,62 +6,14 @@
  * sync-down cache. The demo page's controls reach the simulated reader and
  * the demo camera.
  */
-import { freePort } from "@kiosk/central/testing";
 import { edgeHealthSchema } from "@kiosk/contracts";
 import { openSyncCacheReader } from "@kiosk/edge-server/testing";
 import { a11yViolations } from "@kiosk/ui/testing";
 import { expect, test as base, type APIRequestContext } from "@playwright/test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ProcessGroup } from "../src/testing/process-group.ts";
-
-const ROOT = join(import.meta.dirname, "..", "..");
-
-interface Demo {
-  /** The demo and every process it started, in a process group of their own. */
-  readonly group: ProcessGroup;
-  readonly edgeUrl: string;
-  readonly centralUrl: string;
-  readonly dataDir: string;
-  /** The demo's PATH: this one without socat and ffmpeg. */
-  readonly path: string;
-}
-
-/** Programs a fresh machine may lack, which the demo must not need. */
-const NOT_INSTALLED = ["socat", "ffmpeg"];
-
-/** A folder of links to every program on this process's PATH but {@linkcode NOT_INSTALLED}, to use as PATH. */
-function pathWithoutExtras(dir: string): string {
-  const bin = join(dir, "bin");
-  mkdirSync(bin);
-  for (const entry of (process.env["PATH"] ?? "").split(":")) {
-    if (!entry || !existsSync(entry)) continue;
-    for (const name of readdirSync(entry)) {
-      if (!NOT_INSTALLED.includes(name) && !existsSync(join(bin, name))) symlinkSync(join(entry, name), join(bin, name));
-    }
-  }
-  return bin;
-}
-
-/** Starts `./kiosk demo` on free ports with its data in `dataDir` and `path` as PATH; resolves once it prints its URLs. */
-async function startDemo(dataDir: string, path: string): Promise<Demo> {
-  const [edgePort, centralPort] = [await freePort(), await freePort()];
-  const group = ProcessGroup.start(join(ROOT, "kiosk"), ["demo", "--edge-port", String(edgePort), "--central-port", String(centralPort), "--data-dir", dataDir], {
-    cwd: ROOT,
-    env: { ...process.env, PATH: path, DATABASE_URL: "" },
-  });
-  try {
-    await expect.poll(() => group.output, { timeout: 45_000, message: "the demo prints its URLs" }).toContain("Press Ctrl-C to stop.");
-    const edgeUrl = group.output.match(/Kiosk UI:\s+(\S+)\//)?.[1];
-    const centralUrl = group.output.match(/Central console:\s+(\S+)\//)?.[1];
-    if (!edgeUrl || !centralUrl) throw new Error(`Cannot find the URLs in the demo's output:\n${group.output}`);
-    return { group, edgeUrl, centralUrl, dataDir, path };
-  } catch (error) {
-    await group.stop();
-    throw error;
-  }
-}
+import { pathWithoutExtras, startDemo, type Demo } from "./demo-process.ts";
 
 // The demo runs as a fixture so that its whole process tree is stopped on
 // every path: the test passing, failing or timing out, and the demo failing

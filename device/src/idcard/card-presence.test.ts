@@ -151,6 +151,40 @@ describe("CardPresence: auto, learning the reader's kind", () => {
   });
 });
 
+describe("CardPresence: a read asked for again (the card was placed before the kiosk wanted it)", () => {
+  const again = (atMs = T): PresenceInput => ({ type: "read-requested", atMs });
+
+  test("a rereads reader reads the card lying there on the next find that sees it, once", () => {
+    const machine = presence({ rereadBehaviour: "rereads" });
+    feed(machine, find("card"), succeeded());
+    expect(machine.step(again())).toEqual([]);
+    expect(machine.step(find("card"))).toEqual(INSERT_AND_READ);
+    expect(feed(machine, succeeded(), find("card"))).toEqual([{ type: "enter", state: "card-present" }]);
+  });
+
+  test("a card lifted before the next find is a removal, and the request is forgotten", () => {
+    const machine = presence({ rereadBehaviour: "rereads", removalMisses: 1 });
+    feed(machine, find("card"), succeeded(), again());
+    expect(machine.step(find("no-card"))).toEqual([{ type: "card-removed", reason: "removed", atMs: T }, { type: "enter", state: "waiting-for-card" }]);
+    expect(machine.step(find("card"))).toEqual(INSERT_AND_READ);
+    expect(feed(machine, succeeded(), find("card"))).toEqual([{ type: "enter", state: "card-present" }]);
+  });
+
+  test("a reader that hides a read card asks for it to be lifted and placed again", () => {
+    const machine = presence({ rereadBehaviour: "reads-once" });
+    feed(machine, find("card"), succeeded());
+    expect(machine.step(again(T + 50))).toEqual([{ type: "card-reread-required", reason: "hidden-after-read", atMs: T + 50 }]);
+  });
+
+  test("with no read card on the reader it decides nothing", () => {
+    const machine = presence();
+    expect(machine.step(again())).toEqual([]);
+    expect(machine.step(find("card"))).toEqual(INSERT_AND_READ);
+    feed(machine, failed(false));
+    expect(machine.step(again())).toEqual([]);
+  });
+});
+
 describe("CardPresence: polls without an answer", () => {
   test("the first failed poll of a run is reported; the third in a row reopens the device", () => {
     const machine = presence({ unresponsivePolls: 3 });

@@ -76,7 +76,13 @@ export type PresenceInput =
   /** The read failed after its retries; `cardGone` when a find during it saw no card. */
   | { readonly type: "read-failed"; readonly cardGone: boolean; readonly atMs: number }
   /** The connection is gone (lost, silent, or restarted after a fault): the card can no longer be seen. */
-  | { readonly type: "disconnected"; readonly atMs: number };
+  | { readonly type: "disconnected"; readonly atMs: number }
+  /**
+   * The card already read is wanted again (an applicant placed it before the
+   * kiosk asked for it): a rereads reader reads it on the next find that
+   * sees it; a reader hiding it asks for it to be lifted and placed again.
+   */
+  | { readonly type: "read-requested"; readonly atMs: number };
 
 /** What the machine decides, in the order the session must carry it out. */
 export type PresenceDecision =
@@ -128,6 +134,8 @@ export class CardPresence {
   #verifyAfterRead = false;
   #learnedRereads = false;
   #failedPolls = 0;
+  /** A read of the card lying on the reader was asked for: the next find that sees it reads it. */
+  #readRequested = false;
 
   /** @throws {RangeError} when `rereadBehaviour` is unknown or a count is not a whole number of at least 1. */
   constructor(options: CardPresenceOptions) {
@@ -178,6 +186,10 @@ export class CardPresence {
       case "disconnected":
         this.#forgetCard(out, input.atMs);
         break;
+      case "read-requested":
+        if (this.#state === "card-present") this.#readRequested = true;
+        else if (this.#state === "awaiting-removal" && this.#hidden) out.push({ type: "card-reread-required", reason: "hidden-after-read", atMs: input.atMs });
+        break;
     }
     return out;
   }
@@ -204,6 +216,7 @@ export class CardPresence {
             this.#learnedRereads = true;
             out.push({ type: "learned-rereads" });
           }
+          if (this.#readRequested) this.#cardFound(out, atMs);
           break;
         case "awaiting-removal":
           // Hidden and now found again: the card left the field in between.
@@ -240,6 +253,7 @@ export class CardPresence {
   }
 
   #cardFound(out: PresenceDecision[], atMs: number): void {
+    this.#readRequested = false;
     this.#cardOnReader = true;
     this.#misses = 0;
     this.#hidden = false;
@@ -282,6 +296,7 @@ export class CardPresence {
   }
 
   #resetCard(): void {
+    this.#readRequested = false;
     this.#cardOnReader = false;
     this.#misses = 0;
     this.#hidden = false;

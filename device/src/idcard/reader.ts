@@ -266,6 +266,17 @@ export class IdCardReader implements Service {
   }
 
   /**
+   * Asks for the card lying on the reader to be read again, for an applicant
+   * who placed it before the kiosk wanted it: a rereads reader reads it on
+   * its next poll (`card-inserted`, then `card-read`); a reader that hides a
+   * read card asks for it to be lifted and placed again
+   * (`card-reread-required`). Does nothing when no read card lies there.
+   */
+  readAgain(): void {
+    this.#applyAll(this.#presence.step({ type: "read-requested", atMs: this.#clock.now() }));
+  }
+
+  /**
    * The status the kiosk reports for the reader (contracts `DeviceStatus`):
    * `starting` until the first connection, `ready` while polling or reading,
    * `unavailable` while reconnecting after a loss, `error` while the SAM

@@ -26,7 +26,7 @@ function harness() {
     machine: new VerificationSession({ random: seededRandom(3), newSessionId: () => crypto.randomUUID() }),
     clock,
     log,
-    reader: { on: (owner, event, listener) => reader.on(owner, event, listener), off: (owner) => reader.off(owner) },
+    reader: { on: (owner, event, listener) => reader.on(owner, event, listener), off: (owner) => reader.off(owner), readAgain: () => undefined },
     photos: { decode: async () => ({ ok: true, photo: { format: "jpeg", width: 102, height: 126, rgb: new Uint8Array(102 * 126 * 3) } }) },
     capture: {
       run: (_photo, options) =>

@@ -11,8 +11,8 @@ import type { BlocklistEntry } from "../sync-down/sync-cache.ts";
 import type { FaceEngine, RgbImage } from "../ports.ts";
 import type { CaptureOutcome, CaptureRunOptions } from "./face-capture.ts";
 
-/** The reader's typed events (`IdCardReader.on` / `off`). */
-export type SessionCardReader = Pick<IdCardReader, "on" | "off">;
+/** The reader's typed events (`IdCardReader.on` / `off`), and a second read of a card placed before it was wanted (`readAgain`). */
+export type SessionCardReader = Pick<IdCardReader, "on" | "off" | "readAgain">;
 
 /** Decodes the chip photo to RGB (`ChipPhotoDecoder`). */
 export type SessionPhotoDecoder = PhotoDecoder;

@@ -69,6 +69,7 @@ function setup(options: { blocklist?: BlocklistEntry; matters?: Matter[]; timeou
   const clock = new FakeClock(START_MS);
   const { log, lines } = captureLogger("debug");
   const reader = new TypedEvents<ReaderEventMap>(log);
+  let readAgainCalls = 0;
   const photoBuffers: Uint8Array[] = [];
   let photoOk = true;
   const capture = new FakeCapture();
@@ -87,7 +88,13 @@ function setup(options: { blocklist?: BlocklistEntry; matters?: Matter[]; timeou
     machine,
     clock,
     log,
-    reader: { on: (owner, event, listener) => reader.on(owner, event, listener), off: (owner) => reader.off(owner) },
+    reader: {
+      on: (owner, event, listener) => reader.on(owner, event, listener),
+      off: (owner) => reader.off(owner),
+      readAgain: () => {
+        readAgainCalls++;
+      },
+    },
     photos: {
       decode: async (): Promise<PhotoDecodeResult> => {
         if (!photoOk) return { ok: false, code: "image-decode-failed", message: "bad photo" };
@@ -138,6 +145,7 @@ function setup(options: { blocklist?: BlocklistEntry; matters?: Matter[]; timeou
     lines,
     settle,
     step: () => service.view().step,
+    readAgainCalls: () => readAgainCalls,
     failSaves: () => {
       saveFails = true;
     },
@@ -283,6 +291,17 @@ describe("VerificationSessionService: cards", () => {
     await s.service.start();
     s.reader.emit("card-inserted", { atMs: s.clock.now() });
     expect(s.step()).toBe("idle");
+  });
+
+  test("a card placed before the kiosk wants it is asked to be read again when the place-card screen opens", async () => {
+    const s = setup();
+    await s.service.start();
+    s.reader.emit("card-inserted", { atMs: s.clock.now() });
+    expect(s.readAgainCalls()).toBe(0);
+    await s.toPlaceCard();
+    expect(s.readAgainCalls()).toBe(1);
+    await s.readCard();
+    expect(s.step()).toBe("face");
   });
 
   test("a card removed mid-read asks for it again, and the late read is dropped and overwritten", async () => {

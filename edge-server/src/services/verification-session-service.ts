@@ -196,6 +196,8 @@ export class VerificationSessionService implements Service, SessionHub {
     switch (effect.type) {
       case "start-card-reading":
         this.#wantsCard = true;
+        // An applicant often places the card first: the read made before it was wanted was ignored.
+        this.#deps.reader.readAgain();
         return;
       case "stop-card-reading":
         this.#wantsCard = false;
