@@ -114,10 +114,10 @@ test("the holder is verified, confirms a matter, signs, and the result reaches c
   await finish(page, request, demo);
 });
 
-test("an impostor fails three times and gets a referral code", async ({ page, request, demo }) => {
+test("an impostor, who placed the card before touching the screen, fails three times and gets a referral code", async ({ page, request, demo }) => {
   await demoPost(request, demo, "/demo/camera", { show: "other" });
-  await startSession(page);
   await demoPost(request, demo, "/demo/card", { id: CARDS.holder });
+  await startSession(page);
   for (let attempt = 1; attempt <= 2; attempt++) {
     await onStep(page, "face-retry", 30_000);
     if (attempt === 1) await auditScreen(page, "journey-face-retry");

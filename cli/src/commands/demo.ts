@@ -118,7 +118,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       await ChildService.start(
         {
           name: "reader",
-          args: ["idcard", "simulate", "--port", readerLink, "--control", readerControl],
+          args: ["idcard", "simulate", "--port", readerLink, "--empty", "--control", readerControl],
           env: baseEnv,
           ready: async () => existsSync(readerLink) && existsSync(readerControl),
           readyWhat: `${readerLink} and ${readerControl} exist`,

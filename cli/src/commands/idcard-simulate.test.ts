@@ -35,11 +35,12 @@ describe("./kiosk idcard simulate", () => {
     expect(existsSync(join(dir, "reader-link"))).toBe(false);
   });
 
-  test("--control: lists, places and removes cards and unplugs/replugs the reader over a unix socket", async () => {
+  test("--empty --control: starts with no card, lists, places and removes cards and unplugs/replugs the reader over a unix socket", async () => {
     const controller = new AbortController();
     const { io, out, err } = captureIo({ cwd: dir, signal: controller.signal });
-    const serving = run(["--port", "control-link", "--no-pacing", "--control", "control.sock"], io);
+    const serving = run(["--port", "control-link", "--no-pacing", "--empty", "--control", "control.sock"], io);
     await waitFor(() => out.length > 0 || err.length > 0, { timeoutMs: 5000, message: () => err.join("") });
+    expect(out[0]).toContain(": no card on the reader, pacing off");
     expect(out[0]).toContain(`control socket ${join(dir, "control.sock")}`);
     const socket = join(dir, "control.sock");
     const control = (method: string, path: string, body?: unknown) =>
@@ -52,7 +53,8 @@ describe("./kiosk idcard simulate", () => {
 
     const cards = (await (await control("GET", "/cards")).json()) as { id: string }[];
     expect(cards.map((card) => card.id)).toContain("hmt-chen-jiaxin");
-    expect(await (await control("GET", "/status")).json()).toEqual({ cardId: "resident-zhou-mingyuan", connected: true });
+    expect(await (await control("GET", "/status")).json()).toEqual({ cardId: null, connected: true });
+    expect(await readCard(), "no card within the timeout").toBe("exit 2");
     expect((await control("PUT", "/card", { id: "hmt-chen-jiaxin" })).status).toBe(204);
     expect(await readCard()).toBe("hmt-residence");
     expect((await control("DELETE", "/card")).status).toBe(204);

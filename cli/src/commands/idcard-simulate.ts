@@ -1,5 +1,5 @@
 /**
- * `./kiosk idcard simulate --port LINK [--card CARD.json] [--baud N]
+ * `./kiosk idcard simulate --port LINK [--card CARD.json] [--empty] [--baud N]
  * [--no-pacing] [--module-ms N] [--faults SCRIPT.json] [--no-reread]
  * [--control SOCKET [--cards DIR]]`:
  * a simulated ID-card reader on a pseudo-terminal, until Ctrl-C.
@@ -7,8 +7,9 @@
  * The command links two kernel ptys itself (no socat, see
  * `startFfiPtyLink`); LINK becomes a symlink to the end a kiosk (or
  * `./kiosk idcard read --port LINK`) opens, and the simulator serves the
- * other end. Without --card the demo resident card is used. One line on
- * stdout says the reader is ready.
+ * other end. Without --card the demo resident card is used; --empty starts
+ * with no card on the reader (place one through the control channel). One
+ * line on stdout says the reader is ready.
  *
  * With --control, the simulator also answers HTTP on the unix socket SOCKET
  * (`simulator-control.ts`): list the cards of DIR (default the demo cards),
@@ -77,6 +78,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       options: {
         port: { type: "string" },
         card: { type: "string" },
+        empty: { type: "boolean" },
         baud: { type: "string" },
         "no-pacing": { type: "boolean" },
         "module-ms": { type: "string" },
@@ -130,7 +132,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   const dir = await mkdtemp(join(tmpdir(), "kiosk-idcard-sim-"));
   const pacing = values["no-pacing"] !== true;
-  const responder = new ReaderResponder({ card: card.simulated, rereadBehaviour: values["no-reread"] ? "reads-once" : "rereads" });
+  const empty = values.empty === true;
+  const responder = new ReaderResponder({ card: card.simulated, cardPresent: !empty, rereadBehaviour: values["no-reread"] ? "reads-once" : "rereads" });
   // One plugged-in period: a pty link at LINK and a simulator serving its far end.
   const connect = async (onLost: () => void): Promise<ReaderConnection> => {
     const link = await startFfiPtyLink({ pathA: linkPath, pathB: join(dir, "reader") });
@@ -168,13 +171,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     await line.replug();
     if (folder !== undefined && values.control !== undefined) {
       const placed = [...folder.keys()].find((id) => join(cardsDir, `${id}.json`) === cardPath);
-      const control = new SimulatorControl({ cards: folder, reader: responder, plug: line, ...(placed === undefined ? {} : { placed }) });
+      const control = new SimulatorControl({ cards: folder, reader: responder, plug: line, ...(placed === undefined || empty ? {} : { placed }) });
       server = await serveUnixControl(resolve(io.cwd, values.control), (request) => control.handle(request));
     }
     const cardLabel = `${values.card === undefined ? "demo card" : "card"} "${basename(cardPath)}"`;
     const pace = pacing ? `paced at ${baudRate} baud, chip read ${moduleMs ?? DEFAULT_MODULE_MS.readBase} ms` : "pacing off";
     io.out(
-      `Simulated ID-card reader ready on ${linkPath}: ${cardLabel} (${card.card.cardType}) on the reader, ${pace}, ` +
+      `Simulated ID-card reader ready on ${linkPath}: ${empty ? "no card" : `${cardLabel} (${card.card.cardType})`} on the reader, ${pace}, ` +
         `${values["no-reread"] ? "reads a card once" : "rereads"}${faults ? `, ${faults.steps.length} fault steps` : ""}` +
         `${server ? `, control socket ${server.path} (${folder?.size ?? 0} cards)` : ""}; Ctrl-C stops it\n`,
     );

@@ -58,7 +58,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     words: ["idcard", "simulate"],
-    args: "--port LINK [--card CARD.json] [--baud N] [--no-pacing] [--module-ms N] [--faults SCRIPT.json] [--no-reread] [--control SOCKET [--cards DIR]]",
+    args: "--port LINK [--card CARD.json] [--empty] [--baud N] [--no-pacing] [--module-ms N] [--faults SCRIPT.json] [--no-reread] [--control SOCKET [--cards DIR]]",
     summary: "serve a simulated ID-card reader on a pty linked at LINK until Ctrl-C (default: a demo card)",
     load: () => import("./idcard-simulate.ts"),
   },
