@@ -81,6 +81,14 @@ export class SessionHeldData {
   }
 }
 
+/**
+ * Overwrites `bytes` with zeros. A buffer already handed to a worker is
+ * detached (length 0): its pixels left with it, and there is nothing to overwrite here.
+ */
+export function zeroBytes(bytes: Uint8Array): void {
+  if (bytes.byteLength > 0) bytes.fill(0);
+}
+
 /** Overwrites every stroke of `signature` with zeros. */
 export function zeroSignature(signature: Signature): void {
   for (const stroke of signature.strokes) stroke.fill(0);

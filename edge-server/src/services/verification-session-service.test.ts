@@ -217,6 +217,19 @@ describe("VerificationSessionService: a passing journey", () => {
     expect(s.lines()).not.toContain("欧阳娜娜");
   });
 
+  test("a capture whose engine took the photo's pixels to a worker (a detached buffer) still ends its attempt", async () => {
+    const s = setup();
+    await s.toPlaceCard();
+    await s.readCard();
+    const pixels = s.capture.last.photo.data;
+    const buffer = pixels.buffer as ArrayBuffer;
+    structuredClone(buffer, { transfer: [buffer] });
+    expect(pixels.byteLength).toBe(0);
+    s.capture.last.finish(MATCHED);
+    await s.settle();
+    expect(s.step()).toBe("matters");
+  });
+
   test("the result screen shows only after the commit resolves", async () => {
     const s = setup();
     await s.toPlaceCard();

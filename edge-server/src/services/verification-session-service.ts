@@ -21,7 +21,7 @@ import { sessionView } from "../domain/verification-session-view.ts";
 import type { VerificationSession } from "../domain/verification-session.ts";
 import type { CaptureOutcome, FrameAnalysisInfo } from "./face-capture.ts";
 import { examineCard } from "./session-card-read.ts";
-import { SessionHeldData, zeroSignature } from "./session-held-data.ts";
+import { SessionHeldData, zeroBytes, zeroSignature } from "./session-held-data.ts";
 import type {
   SessionCardReader,
   SessionDeviceHealth,
@@ -303,14 +303,14 @@ export class VerificationSessionService implements Service, SessionHub {
       })
       .then(
         (outcome: CaptureOutcome) => {
-          copy.data.fill(0);
+          zeroBytes(copy.data);
           if (!current()) return;
           this.#capture = undefined;
           held.captureEnded(outcome);
           this.#dispatch({ type: "face-outcome", attempt, result: outcome, model: this.#deps.faceModel.model.model });
         },
         (error: unknown) => {
-          copy.data.fill(0);
+          zeroBytes(copy.data);
           if (!current()) return;
           this.#capture = undefined;
           this.#deps.log.error("face capture failed", { error: errorText(error) });
