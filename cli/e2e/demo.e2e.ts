@@ -37,7 +37,8 @@ test("without socat or ffmpeg, the demo serves the UI shell and health, and cent
   expect(Bun.which("socat", { PATH: demo.path }) ?? Bun.which("ffmpeg", { PATH: demo.path }), "the demo's PATH has neither").toBeNull();
   await page.goto(`${demo.edgeUrl}/`);
   await expect(page.getByRole("heading", { name: "实名核验自助终端" })).toBeVisible();
-  await expect(page.getByRole("heading", { name: "请将身份证放在读卡区" })).toBeVisible();
+  await expect(page.locator("ks-app")).toHaveAttribute("data-step", "idle");
+  await expect(page.getByRole("heading", { name: "企业登记实名认证" })).toBeVisible();
   await expect(page.getByText("终端编号 demo-hall-01-k01")).toBeVisible();
   expect(await a11yViolations(page), "axe-core on the UI the edge server serves").toEqual([]);
 

@@ -2,20 +2,23 @@
  * The applicant's journey in Chromium against `./kiosk demo`: the real edge
  * server, central on SQLite, the reader simulator on a pty (paced at 115200
  * baud) and the replayed camera, driven through the demo's `/demo/*`
- * controls the way a person at `/demo/` drives them. Every screen passed is
- * checked with axe-core and photographed in both languages.
+ * controls the way a person at `/demo/` drives them, on a PATH without socat
+ * and ffmpeg as on a fresh machine. The screens passed are checked with
+ * axe-core and photographed in both languages.
  */
 import { sessionViewSchema, type SessionStep } from "@kiosk/contracts";
 import { auditScreen } from "@kiosk/ui/testing";
 import { expect, test as base, type APIRequestContext, type Page } from "@playwright/test";
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { startDemo, type Demo } from "./demo-process.ts";
+import { pathWithoutExtras, startDemo, type Demo } from "./demo-process.ts";
 
 /** The demo card ids (file stems in `device/src/idcard/simulator/demo-cards/`). */
 const CARDS = { holder: "resident-zhou-mingyuan", expired: "resident-expired-li-guohua", lost: "resident-lost-wang-xiaomei" } as const;
+/** Where the demo's logs are kept after the run. */
+const LOG_DIR = join(import.meta.dirname, "..", "..", "var", "test", "journey-logs");
 /** The holder's card number, as central's records carry it. */
 const HOLDER_NUMBER = "110105199203140374";
 
@@ -26,10 +29,12 @@ const test = base.extend<{}, { demo: Demo }>({
       const dir = mkdtempSync(join(tmpdir(), "kiosk-journey-"));
       let demo: Demo | undefined;
       try {
-        demo = await startDemo(join(dir, "data"), process.env["PATH"] ?? "", { KIOSK_EDGE_SESSION_TIMEOUT_SCALE: "0.25" });
+        demo = await startDemo(join(dir, "data"), pathWithoutExtras(dir), { KIOSK_EDGE_SESSION_TIMEOUT_SCALE: "0.1" });
         await use(demo);
       } finally {
         await demo?.group.stop();
+        // The demo's logs (no personal data in them) stay with the test results, for a failure to be read.
+        cpSync(join(dir, "data", "logs"), LOG_DIR, { recursive: true });
         rmSync(dir, { recursive: true, force: true });
       }
     },
@@ -75,11 +80,16 @@ test.beforeEach(async ({ page, demo }) => {
 });
 
 test("the holder is verified, confirms a matter, signs, and the result reaches central", async ({ page, request, demo }) => {
-  await demoPost(request, demo, "/demo/camera", { show: "holder" });
+  // Nobody in front of the camera at first: the face screen waits, guiding, with the live preview.
+  await demoPost(request, demo, "/demo/camera", { show: "nobody" });
   await startSession(page);
+  await auditScreen(page, "journey-place-card");
   await demoPost(request, demo, "/demo/card", { id: CARDS.holder });
   await onStep(page, "face");
   await expect(page.locator("ks-camera-preview img, ks-camera-preview canvas").first()).toBeVisible();
+  await expect(page.locator("[data-guidance]")).not.toBeEmpty();
+  await auditScreen(page, "journey-face-guidance");
+  await demoPost(request, demo, "/demo/camera", { show: "holder" });
   await onStep(page, "matters", 30_000);
   await auditScreen(page, "journey-matters");
   const matter = page.locator('[data-event="toggle-matter"][data-matter-id="DEMO-2026-0001"]');
@@ -87,6 +97,7 @@ test("the holder is verified, confirms a matter, signs, and the result reaches c
   await expect(matter).toHaveAttribute("aria-pressed", "true");
   await page.locator('[data-event="confirm-matters"]').click();
   await onStep(page, "signature");
+  await auditScreen(page, "journey-signature");
   const pad = page.locator("canvas[data-signature-pad]");
   const box = (await pad.boundingBox())!;
   await page.mouse.move(box.x + 40, box.y + box.height / 2);
@@ -156,14 +167,14 @@ for (const [card, what] of [[CARDS.expired, "an expired card"], [CARDS.lost, "a 
 }
 
 test("an idle timeout ends the session and wipes it", async ({ page, request, demo }) => {
-  await demoPost(request, demo, "/demo/camera", { show: "nobody" });
+  await demoPost(request, demo, "/demo/camera", { show: "other" });
   await startSession(page);
   await demoPost(request, demo, "/demo/card", { id: CARDS.holder });
   await onStep(page, "face");
   await expect(page.locator("ks-app")).toContainText("1101********0374");
-  await onStep(page, "face-retry", 40_000);
-  // No touch: the retry screen's countdown runs out and the kiosk goes back to the attract screen.
-  await onStep(page, "idle", 40_000);
+  await onStep(page, "face-retry", 30_000);
+  // No touch: the retry screen's countdown (6 s, then 3 s of warning at this scale) runs out.
+  await onStep(page, "idle", 20_000);
   expect(await sessionStep(request, demo)).toBe("idle");
   const view = await (await request.get(`${demo.edgeUrl}/api/session`)).text();
   expect(view).not.toContain("0374");
@@ -174,8 +185,13 @@ test("an idle timeout ends the session and wipes it", async ({ page, request, de
 test("a card lifted while it is read asks for it again", async ({ page, request, demo }) => {
   await startSession(page);
   await demoPost(request, demo, "/demo/card", { id: CARDS.holder });
+  // The chip read takes about 0.3 s at 115200 baud: lift the card as soon as the kiosk reports reading it.
+  await expect.poll(() => sessionStep(request, demo), { intervals: [10], timeout: 10_000 }).toBe("reading");
   await demoPost(request, demo, "/demo/card");
   await onStep(page, "place-card");
+  const view = sessionViewSchema.parse(await (await request.get(`${demo.edgeUrl}/api/session`)).json());
+  expect(view.step === "place-card" && view.notice, "the screen asks for the card again").toBeTruthy();
+  await auditScreen(page, "journey-place-card-again");
   await finish(page, request, demo);
 });
 

@@ -200,7 +200,7 @@ describe("POST /api/session/events", () => {
     await h.start();
     const response = await h.post("events", { type: "consent", agree: true });
     expect(response.status).toBe(409);
-    expect(await problem(response)).toMatchObject({ code: "session-rejected", details: { reason: "not-in-step", step: "idle" } });
+    expect(await problem(response)).toMatchObject({ code: "session-rejected", detail: 'Event "consent" refused on step "idle": the event does not apply to the current step', details: { reason: "not-in-step", step: "idle" } });
   });
 
   test("malformed bodies: 415 for another type, 413 past the limit, 400 with paths and never the values", async () => {

@@ -142,7 +142,7 @@ function serialWriter(stream: SSEStreamingApi): (event: "view" | "prompt" | null
 /** @throws {KioskError} `session-rejected` (409) with the rejection code as `details.reason`, when `rejection` is set. */
 function refuseOn(rejection: SessionRejection | null): void {
   if (rejection === null) return;
-  throw new KioskError("session-rejected", `Event "${rejection.event}" refused on step "${rejection.step}": ${rejection.message}`, {
+  throw new KioskError("session-rejected", rejection.message, {
     details: { reason: rejection.code, step: rejection.step },
   });
 }

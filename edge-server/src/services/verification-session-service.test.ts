@@ -317,6 +317,16 @@ describe("VerificationSessionService: cards", () => {
     expect(s.step()).toBe("face");
   });
 
+  test("a card found just before the kiosk wanted it, and read just after, is taken", async () => {
+    const s = setup();
+    await s.service.start();
+    s.reader.emit("card-inserted", { atMs: s.clock.now() });
+    await s.toPlaceCard();
+    s.reader.emit("card-read", { identity: { card: CARD, photo: { format: "jpeg", bytes: new Uint8Array(1024) }, fingerprint: new Uint8Array(0), layout: "base" }, photo: new Uint8Array(1024), foundAtMs: s.clock.now(), atMs: s.clock.now() });
+    await s.settle();
+    expect(s.step()).toBe("face");
+  });
+
   test("a card removed mid-read asks for it again, and the late read is dropped and overwritten", async () => {
     const s = setup();
     await s.toPlaceCard();

@@ -249,6 +249,8 @@ export class VerificationSessionService implements Service, SessionHub {
   }
 
   #cardRead(read: CardReadEvent): void {
+    // A card placed just before the kiosk asked for one was found while unwanted, and its read ends now that it is wanted.
+    if (this.#wantsCard && this.#state.step === "place-card") this.#dispatch({ type: "card-inserted" });
     const state = this.#state;
     if (!this.#wantsCard || state.step !== "reading") return;
     const sessionId = state.session.sessionId;
