@@ -5,7 +5,7 @@
  */
 import { readFileSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 /** Most bytes the UI's JavaScript may take gzipped (issue 10: 150 KB). */
 export const UI_SCRIPT_GZIP_BUDGET_BYTES = 150 * 1024;
@@ -36,7 +36,12 @@ export async function buildUi(outDir: string): Promise<UiBuild> {
   return { files: result.outputs.map((output) => output.path.slice(outDir.length + 1)) };
 }
 
-/** Bytes of the build's JavaScript files in `outDir` once gzipped, all together. */
-export function scriptGzipBytes(outDir: string, build: UiBuild): number {
-  return build.files.filter((file) => file.endsWith(".js")).reduce((sum, file) => sum + gzipSync(readFileSync(join(outDir, file))).length, 0);
+/**
+ * Bytes of the JavaScript that the built page `page` (e.g. `index.html`, the
+ * kiosk screen) loads, once gzipped, all together.
+ */
+export function pageScriptGzipBytes(outDir: string, page: string): number {
+  const pagePath = join(outDir, page);
+  const scripts = [...readFileSync(pagePath, "utf8").matchAll(/<script\b[^>]*\bsrc="([^"]+\.js)"/g)].map((m) => m[1] as string);
+  return scripts.reduce((sum, src) => sum + gzipSync(readFileSync(resolve(dirname(pagePath), src))).length, 0);
 }

@@ -13,7 +13,7 @@ import { expect, test as base, type APIRequestContext } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathWithoutExtras, startDemo, type Demo } from "./demo-process.ts";
+import { pathWithoutExtras, startDemo, type Demo } from "../src/testing/demo-process.ts";
 
 // The demo runs as a fixture so that its whole process tree is stopped on
 // every path: the test passing, failing or timing out, and the demo failing

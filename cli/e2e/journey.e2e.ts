@@ -13,7 +13,7 @@ import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { pathWithoutExtras, startDemo, type Demo } from "./demo-process.ts";
+import { pathWithoutExtras, startDemo, type Demo } from "../src/testing/demo-process.ts";
 
 /** The demo card ids (file stems in `device/src/idcard/simulator/demo-cards/`). */
 const CARDS = { holder: "resident-zhou-mingyuan", expired: "resident-expired-li-guohua", lost: "resident-lost-wang-xiaomei" } as const;
@@ -41,7 +41,6 @@ const test = base.extend<{}, { demo: Demo }>({
     { scope: "worker", timeout: 90_000 },
   ],
 });
-test.describe.configure({ mode: "serial" });
 
 async function demoPost(request: APIRequestContext, demo: Demo, path: string, body?: unknown): Promise<void> {
   const res = body === undefined ? await request.delete(`${demo.edgeUrl}${path}`) : await request.post(`${demo.edgeUrl}${path}`, { data: body });

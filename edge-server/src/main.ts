@@ -52,7 +52,7 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
     },
   });
   // In demo mode the replayed holder performs the challenge each face view asks for.
-  const detachDirector = demo ? new DemoCameraDirector(demo.camera, log.child("demo")).attach(session) : () => {};
+  const detachDirector = demo ? new DemoCameraDirector(demo.camera, log.child("demo"), clock).attach(session) : () => {};
   const core = composeEdge(config, {
     clock,
     log,

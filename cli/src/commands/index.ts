@@ -87,6 +87,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./bench-sync-chaos.ts"),
   },
   {
+    words: ["bench", "journey"],
+    args: "[--runs N]",
+    summary: "time the applicant's journey in Chromium against the demo (card to face, face to verdict, challenge, whole journey, edge RSS, UI size) and print JSON",
+    load: () => import("./bench-journey.ts"),
+  },
+  {
     words: ["face", "compare"],
     args: "CHIP LIVE",
     summary: "compare a chip photo with a live photo using the face engine and print similarity, decision and quality as JSON",

@@ -1,14 +1,15 @@
 /**
- * `./kiosk demo` as a process group for browser tests: started on free
- * ports, on a PATH without the programs a fresh machine lacks.
+ * `./kiosk demo` as a process group, for browser tests and the journey
+ * benchmark: started on free ports, on a PATH without the programs a fresh
+ * machine lacks.
  */
 import { freePort } from "@kiosk/central/testing";
-import { expect } from "@playwright/test";
+import { waitFor } from "@kiosk/device/testing";
 import { existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { ProcessGroup } from "../src/testing/process-group.ts";
+import { ProcessGroup } from "./process-group.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
+const ROOT = join(import.meta.dirname, "..", "..", "..");
 
 export interface Demo {
   /** The demo and every process it started, in a process group of their own. */
@@ -16,7 +17,7 @@ export interface Demo {
   readonly edgeUrl: string;
   readonly centralUrl: string;
   readonly dataDir: string;
-  /** The demo's PATH: this one without socat and ffmpeg. */
+  /** The PATH the demo runs with. */
   readonly path: string;
 }
 
@@ -47,7 +48,7 @@ export async function startDemo(dataDir: string, path: string, env: Readonly<Rec
     env: { ...process.env, ...env, PATH: path, DATABASE_URL: "" },
   });
   try {
-    await expect.poll(() => group.output, { timeout: 45_000, message: "the demo prints its URLs" }).toContain("Press Ctrl-C to stop.");
+    await waitFor(() => group.output.includes("Press Ctrl-C to stop.") || group.running().length === 0, { timeoutMs: 60_000, message: () => `The demo did not print its URLs:\n${group.output}` });
     const edgeUrl = group.output.match(/Kiosk UI:\s+(\S+)\//)?.[1];
     const centralUrl = group.output.match(/Central console:\s+(\S+)\//)?.[1];
     if (!edgeUrl || !centralUrl) throw new Error(`Cannot find the URLs in the demo's output:\n${group.output}`);
