@@ -13,6 +13,7 @@
  * - `journeyMs`: the attract screen's touch to the result screen, the
  *   applicant answering every screen at once (everything but their own
  *   reading and tapping);
+ * - `firstScreenMs`: a fresh page's load to the attract screen on screen;
  * - `rssMB`: the edge server's largest resident set during the journeys;
  * - `uiKBGzip`: the kiosk page's JavaScript, gzipped.
  *
@@ -32,7 +33,7 @@ import { startDemo, type Demo } from "../testing/demo-process.ts";
 import { median, round } from "./face-support.ts";
 
 /** The figures of issue 10. */
-const TARGETS = { cardToFaceMs: 1_000, faceToVerdictMs: 1_500, rssMB: 600, uiKBGzip: 150 } as const;
+const TARGETS = { cardToFaceMs: 1_000, faceToVerdictMs: 1_500, firstScreenMs: 1_000, rssMB: 600, uiKBGzip: 150 } as const;
 const HOLDER_CARD = "resident-zhou-mingyuan";
 const HOLDER_MATTER = "DEMO-2026-0001";
 const STEP_TIMEOUT_MS = 30_000;
@@ -96,7 +97,11 @@ async function reset(page: Page, demo: Demo): Promise<void> {
 }
 
 /** One demo with `liveness` mode; `measure` runs with a page on its kiosk screen and the edge pid. */
-async function withDemo<T>(browser: Browser, liveness: string, measure: (page: Page, demo: Demo, pid: number) => Promise<T>): Promise<{ value: T; rssMB: number }> {
+async function withDemo<T>(
+  browser: Browser,
+  liveness: string,
+  measure: (page: Page, demo: Demo, pid: number) => Promise<T>,
+): Promise<{ value: T; rssMB: number; firstScreenMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), "kiosk-bench-journey-"));
   let demo: Demo | undefined;
   let peak = 0;
@@ -106,10 +111,10 @@ async function withDemo<T>(browser: Browser, liveness: string, measure: (page: P
   try {
     demo = await startDemo(join(dir, "data"), process.env["PATH"] ?? "", { KIOSK_EDGE_FACE_LIVENESS_MODE: liveness });
     const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
-    await page.goto(`${demo.edgeUrl}/`);
-    await onStep(page, "idle");
+    const edge = demo;
+    const firstScreenMs = await timed(page, async () => void (await page.goto(`${edge.edgeUrl}/`)), "idle");
     const value = await measure(page, demo, edgePid(demo));
-    return { value, rssMB: peak };
+    return { value, rssMB: peak, firstScreenMs };
   } finally {
     clearInterval(sampler);
     await demo?.group.stop();
@@ -196,12 +201,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       ...stats("faceToVerdictMs", passive.value.faceToVerdict),
       ...stats("challengeMs", active.value.challenge),
       ...stats("journeyMs", active.value.journey),
+      firstScreenMs: round(Math.max(passive.firstScreenMs, active.firstScreenMs), 0),
       rssMB: round(Math.max(passive.rssMB, active.rssMB), 0),
       uiKBGzip,
     };
     const targets = {
       cardToFaceMs: { target: `<= ${TARGETS.cardToFaceMs}`, met: result.cardToFaceMs <= TARGETS.cardToFaceMs },
       faceToVerdictMs: { target: `<= ${TARGETS.faceToVerdictMs}`, met: result.faceToVerdictMs <= TARGETS.faceToVerdictMs },
+      firstScreenMs: { target: `<= ${TARGETS.firstScreenMs}`, met: result.firstScreenMs <= TARGETS.firstScreenMs },
       rssMB: { target: `<= ${TARGETS.rssMB}`, met: result.rssMB <= TARGETS.rssMB },
       uiKBGzip: { target: `<= ${TARGETS.uiKBGzip}`, met: result.uiKBGzip <= TARGETS.uiKBGzip },
     };
