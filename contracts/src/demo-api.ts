@@ -9,6 +9,7 @@
  * | `GET /demo/cards` | `GET /cards` | the simulated cards, `DemoCard[]` |
  * | `POST /demo/card` `{"id"}` | `PUT /card` `{"id"}` | places a card (204); 404 `not-found` for an unknown id |
  * | `DELETE /demo/card` | `DELETE /card` | takes the card off the reader (204) |
+ * | `POST /demo/card/lift-during-read` | `POST /card/lift-during-read` | the card read next (on the reader now, or placed next) is pulled away during its read: that read fails (204) |
  * | `POST /demo/reader` `{"connected"}` | `PUT /reader` `{"connected"}` | unplugs or replugs the reader (204) |
  * | (none) | `GET /status` | a {@linkcode DemoReaderStatus} |
  * | `POST /demo/camera` `{"show"}` | (none) | what the replayed camera sees (204) |

@@ -16,6 +16,8 @@ export interface DemoReaderControl {
   place(id: string): Promise<void>;
   /** Takes the card off the reader. */
   remove(): Promise<void>;
+  /** The card read next (on the reader now, or placed next) is pulled away during its read. */
+  liftDuringNextRead(): Promise<void>;
   /** Plugs the reader in (`true`) or pulls it out (`false`). */
   setConnected(connected: boolean): Promise<void>;
 }

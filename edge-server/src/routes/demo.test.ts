@@ -20,6 +20,7 @@ function setup(options: { demo?: boolean; page?: boolean } = {}) {
       calls.push(`place ${id}`);
     },
     remove: async () => void calls.push("remove"),
+    liftDuringNextRead: async () => void calls.push("lift during read"),
     setConnected: async (connected) => void calls.push(`connected ${connected}`),
   };
   const camera: DemoCameraControl = {
@@ -43,13 +44,14 @@ describe("demo routes", () => {
       ["POST", "/demo/card", { id: "resident-a" }],
       ["POST", "/demo/camera", { show: "holder" }],
       ["POST", "/demo/camera", { show: "printed-photo" }],
+      ["POST", "/demo/card/lift-during-read", {}],
       ["DELETE", "/demo/card", undefined],
       ["POST", "/demo/reader", { connected: false }],
       ["POST", "/demo/reader", { connected: true }],
     ] as const) {
       expect((await send(method, path, body)).status, `${method} ${path}`).toBe(204);
     }
-    expect(calls).toEqual(["place resident-a", "show resident-a", "show resident-a (photo)", "remove", "connected false", "connected true"]);
+    expect(calls).toEqual(["place resident-a", "show resident-a", "show resident-a (photo)", "lift during read", "remove", "connected false", "connected true"]);
   });
 
   test("bad bodies get typed 4xx problems and change nothing", async () => {

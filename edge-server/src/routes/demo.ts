@@ -50,6 +50,10 @@ export function demoRoutes(controls: DemoControls, assets: AssetSource): Hono {
     await controls.removeCard();
     return c.body(null, 204);
   });
+  routes.post("/demo/card/lift-during-read", async (c) => {
+    await controls.liftCardDuringNextRead();
+    return c.body(null, 204);
+  });
   routes.post("/demo/camera", async (c) => {
     await controls.showOnCamera(parseDemoBody(demoCameraSchema, await readBody(c)).show);
     return c.body(null, 204);

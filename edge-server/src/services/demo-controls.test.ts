@@ -15,6 +15,9 @@ class FakeReader implements DemoReaderControl {
   async remove(): Promise<void> {
     this.calls.push("remove");
   }
+  async liftDuringNextRead(): Promise<void> {
+    this.calls.push("lift during read");
+  }
   async setConnected(connected: boolean): Promise<void> {
     this.calls.push(`connected ${connected}`);
   }
@@ -66,10 +69,11 @@ describe("DemoControls", () => {
     const { reader, camera, controls } = setup();
     await controls.placeCard("resident-a");
     await controls.showOnCamera("holder");
+    await controls.liftCardDuringNextRead();
     await controls.removeCard();
     await controls.setReaderConnected(false);
     await controls.setReaderConnected(true);
-    expect(reader.calls).toEqual(["place resident-a", "remove", "connected false", "connected true"]);
+    expect(reader.calls).toEqual(["place resident-a", "lift during read", "remove", "connected false", "connected true"]);
     expect(camera.shown).toEqual(["resident-a"]);
     expect(await controls.cards()).toEqual([{ id: "resident-a", cardType: "resident", label: "A" }]);
   });

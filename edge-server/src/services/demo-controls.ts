@@ -44,6 +44,11 @@ export class DemoControls {
     return this.#reader.remove();
   }
 
+  /** The card the kiosk reads next (on the reader now, or placed next) is pulled away during its read (the read fails and the card is gone). */
+  liftCardDuringNextRead(): Promise<void> {
+    return this.#reader.liftDuringNextRead();
+  }
+
   /** Chooses what the camera sees: the holder of the last placed card, another person, nobody, or the holder's printed photo. */
   async showOnCamera(show: DemoCameraShow): Promise<void> {
     this.#show = show;

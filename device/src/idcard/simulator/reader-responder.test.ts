@@ -78,6 +78,20 @@ describe("ReaderResponder: the find, select, read sequence (spec §3)", () => {
     expect(sw3(send(reader, COMMANDS.readBase))).toBe(0x41);
   });
 
+  test("a card lifted during its next read: that read fails (41) and the card is gone; a card placed again reads", () => {
+    const reader = new ReaderResponder({ card: CARD });
+    reader.liftCardDuringNextRead();
+    expect(sw3(send(reader, COMMANDS.findCard))).toBe(0x9f);
+    expect(readCycle(reader).slice(1)).toEqual([0x90, 0x41]);
+    expect(reader.cardPresent).toBe(false);
+    reader.insertCard();
+    expect(readCycle(reader)).toEqual([0x9f, 0x90, 0x90]);
+    reader.removeCard();
+    reader.liftCardDuringNextRead();
+    reader.insertCard();
+    expect(readCycle(reader), "asked before the card is placed, it lifts that card").toEqual([0x9f, 0x90, 0x41]);
+  });
+
   test("a card given with cardPresent false waits for insertCard()", () => {
     const reader = new ReaderResponder({ card: CARD, cardPresent: false });
     expect(sw3(send(reader, COMMANDS.findCard))).toBe(0x80);

@@ -102,6 +102,8 @@ export class ReaderResponder {
   #card: SimulatedCard | undefined;
   #placement: Placement | undefined;
   #samOk: boolean;
+  /** The card is lifted while the next base read runs (a person pulling it away mid-read). */
+  #liftDuringRead = false;
   readonly #behaviour: SimulatedRereadBehaviour;
   readonly #samId: Uint8Array;
 
@@ -147,6 +149,15 @@ export class ReaderResponder {
   /** Lifts the card off the reader; nothing happens when none lies there. */
   removeCard(): void {
     this.#placement = undefined;
+  }
+
+  /**
+   * The card read next (the one on the reader, or the next one placed) is
+   * lifted while its base read runs: that read fails (SW3 41) and the card
+   * is gone, as when a person pulls it away mid-read.
+   */
+  liftCardDuringNextRead(): void {
+    this.#liftDuringRead = true;
   }
 
   /** Makes the SAM pass (`true`) or fail (`false`, SW3 60 to every command) its self-test. */
@@ -202,6 +213,11 @@ export class ReaderResponder {
       case "readBaseWithFingerprint": {
         if (!placement) return status(SW3_READ_FAILED);
         if (!placement.selected) return status(SW3_UNAUTHORISED);
+        if (this.#liftDuringRead) {
+          this.#liftDuringRead = false;
+          this.removeCard();
+          return status(SW3_READ_FAILED);
+        }
         // One read per find–select, as on a real SAM.
         placement.selected = false;
         placement.found = false;

@@ -13,11 +13,15 @@ beforeAll(async () => {
 class FakeReader {
   readonly inserted: SimulatedCard[] = [];
   removed = 0;
+  liftsDuringRead = 0;
   insertCard(card: SimulatedCard): void {
     this.inserted.push(card);
   }
   removeCard(): void {
     this.removed++;
+  }
+  liftCardDuringNextRead(): void {
+    this.liftsDuringRead++;
   }
 }
 
@@ -64,6 +68,8 @@ describe("SimulatorControl", () => {
     expect((await call("PUT", "/card", { id: "foreign-2023-claire-dubois" })).status).toBe(204);
     expect(reader.inserted).toEqual([cards.get("foreign-2023-claire-dubois")!.simulated]);
     expect(await (await call("GET", "/status")).json()).toEqual({ cardId: "foreign-2023-claire-dubois", connected: true });
+    expect((await call("POST", "/card/lift-during-read")).status).toBe(204);
+    expect(reader.liftsDuringRead).toBe(1);
     expect((await call("DELETE", "/card")).status).toBe(204);
     expect(reader.removed).toBe(1);
     expect(await (await call("GET", "/status")).json()).toEqual({ cardId: null, connected: true });

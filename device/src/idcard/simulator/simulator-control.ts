@@ -20,6 +20,7 @@ import type { SimulatedCard } from "./reader-responder.ts";
 export interface ControlledReader {
   insertCard(card: SimulatedCard): void;
   removeCard(): void;
+  liftCardDuringNextRead(): void;
 }
 
 /** The reader's cable: pulled out and plugged back in (see `reader-line.ts`). */
@@ -93,6 +94,11 @@ export class SimulatorControl {
     this.#placed = undefined;
   }
 
+  /** The card read next (on the reader now, or placed next) is pulled away during its read (the read fails and the card is gone). */
+  liftDuringNextRead(): void {
+    this.#reader.liftCardDuringNextRead();
+  }
+
   /** Plugs the reader in or pulls it out; nothing happens when it already is. */
   async setConnected(connected: boolean): Promise<void> {
     if (connected === this.#plug.connected) return;
@@ -121,6 +127,9 @@ export class SimulatorControl {
         return new Response(null, { status: 204 });
       case "DELETE /card":
         this.remove();
+        return new Response(null, { status: 204 });
+      case "POST /card/lift-during-read":
+        this.liftDuringNextRead();
         return new Response(null, { status: 204 });
       case "PUT /reader":
         await this.setConnected(parseDemoBody(demoReaderSchema, await readJson(request)).connected);

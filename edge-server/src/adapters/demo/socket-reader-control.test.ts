@@ -12,7 +12,7 @@ const events: string[] = [];
 let connected = true;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "socket-reader-control-"));
-  const reader = { insertCard: (card: SimulatedCard) => void events.push(`insert ${card.text.length}`), removeCard: () => void events.push("remove") };
+  const reader = { insertCard: (card: SimulatedCard) => void events.push(`insert ${card.text.length}`), removeCard: () => void events.push("remove"), liftCardDuringNextRead: () => void events.push("lift during read") };
   const plug = {
     get connected() {
       return connected;
@@ -33,11 +33,12 @@ describe("SocketReaderControl, against a simulator control server on a real unix
     const control = new SocketReaderControl(server.path);
     expect((await control.cards()).map((card) => card.id)).toContain("resident-lost-wang-xiaomei");
     await control.place("resident-zhou-mingyuan");
+    await control.liftDuringNextRead();
     await control.remove();
     await control.setConnected(false);
     expect(connected).toBe(false);
     await control.setConnected(true);
-    expect([events.length, events[1], connected]).toEqual([2, "remove", true]);
+    expect([events.length, events[1], events[2], connected]).toEqual([3, "lift during read", "remove", true]);
   });
 
   test("an unknown card is not-found; a missing socket is device-unavailable", async () => {

@@ -32,6 +32,10 @@ export class SocketReaderControl implements DemoReaderControl {
     await this.#request("DELETE", "/card");
   }
 
+  async liftDuringNextRead(): Promise<void> {
+    await this.#request("POST", "/card/lift-during-read");
+  }
+
   async setConnected(connected: boolean): Promise<void> {
     await this.#request("PUT", "/reader", { connected });
   }
