@@ -98,6 +98,16 @@ test("the result titles are exactly the agreed ones", async ({ page }) => {
   await expect(page.locator("ks-screen-result h1")).toHaveText("Please go to a staff window");
 });
 
+test("the step indicator ticks the phases a verified applicant passed, and none on a referral", async ({ page }) => {
+  await show(page, views.result());
+  await expect(page.locator("ks-step-indicator li.done")).toHaveCount(5);
+  edge.view = views.result({ kind: "referral", outcome: "face-mismatch", referralCode: "4821736" });
+  await expect(page.locator("ks-step-indicator li.done")).toHaveCount(0);
+  await expect(page.locator("ks-step-indicator")).not.toContainText("✓");
+  edge.view = views.matters();
+  await expect(page.locator("ks-step-indicator li.done")).toHaveCount(3);
+});
+
 const BUTTONS: readonly (readonly [() => SessionView, string, object])[] = [
   [views.idle, "[data-event=start]", { type: "start" }],
   [views.language, "[data-event=choose-language][data-language=en]", { type: "choose-language", language: "en" }],

@@ -188,7 +188,11 @@ export class KsApp extends LitElement {
         </div>
         <ks-lang-toggle .language=${this.#language}></ks-lang-toggle>
       </header>
-      ${view?.phaseIndex ? html`<ks-step-indicator .index=${view.phaseIndex} .count=${view.phaseCount}></ks-step-indicator>` : html`<div></div>`}
+      ${view?.phaseIndex ? html`<ks-step-indicator
+            .index=${view.phaseIndex}
+            .count=${view.phaseCount}
+            .passed=${view.step !== "result" || view.kind === "verified"}
+          ></ks-step-indicator>` : html`<div></div>`}
       ${countdown ? html`<ks-countdown-banner .secondsLeft=${countdown.secondsLeft} .warning=${countdown.warning}></ks-countdown-banner>` : html`<div></div>`}
       <main>${this.#screen(view)}</main>
       <p class="announce" role="status" data-announce>${view?.phaseIndex ? stepAnnouncement(view.phaseIndex, view.phaseCount) : nothing}</p>

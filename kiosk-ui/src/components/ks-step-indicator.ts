@@ -56,16 +56,19 @@ export class KsStepIndicator extends LitElement {
   @property({ type: Number }) accessor index = 1;
   /** Number of phases. */
   @property({ type: Number }) accessor count = PHASES.length;
+  /** False when the session ended without passing the phases before this one (a referral): they are not ticked. */
+  @property({ type: Boolean }) accessor passed = true;
 
   override render() {
     const index = this.index;
     const count = this.count;
+    const done = (i: number) => this.passed && i + 1 < index;
     return html`<nav aria-label=${msg(str`第 ${index} 步，共 ${count} 步`, { id: "steps.label" })}>
       <ol>
         ${PHASES.slice(0, count).map(
           (phase, i) =>
-            html`<li class=${i + 1 < index ? "done" : ""} aria-current=${i + 1 === index ? "step" : "false"}>
-              <span class="number" aria-hidden="true">${i + 1 < index ? "✓" : i + 1}</span>${phaseText(phase)}
+            html`<li class=${done(i) ? "done" : ""} aria-current=${i + 1 === index ? "step" : "false"}>
+              <span class="number" aria-hidden="true">${done(i) ? "✓" : i + 1}</span>${phaseText(phase)}
             </li>`,
         )}
       </ol>
