@@ -6,6 +6,12 @@ import { htmlLang } from "../localization/locale.ts";
 import { tokens } from "../styles/tokens.ts";
 import { playWithAudioElement } from "../voice/audio-element-player.ts";
 
+// A speaker drawn as SVG: the kiosk's fonts have no emoji.
+const SPEAKER = html`<svg viewBox="0 0 24 24" width="1em" height="1em" fill="currentColor">
+  <path d="M3 9h4l5-4v14l-5-4H3z" />
+  <path d="M15.5 8.5a5 5 0 0 1 0 7M18 6a8.5 8.5 0 0 1 0 12" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+</svg>`;
+
 /**
  * Speaks a step's voice prompt and shows its caption, the exact words
  * spoken. Changing `prompt` or `locale` stops the clip playing and starts the
@@ -49,7 +55,7 @@ export class KsVoicePrompt extends LitElement {
   override render() {
     const shown = this.#voice.prompt;
     if (!shown) return nothing;
-    return html`<p lang=${htmlLang(shown.lang)}><span class="speaker" aria-hidden="true">🔊</span>${shown.caption}</p>`;
+    return html`<p lang=${htmlLang(shown.lang)}><span class="speaker" aria-hidden="true">${SPEAKER}</span>${shown.caption}</p>`;
   }
 }
 
