@@ -101,11 +101,11 @@ async function reset(page: Page, demo: Demo): Promise<void> {
   await onStep(page, "idle");
 }
 
-/** One demo with `liveness` mode; `measure` runs with a page on its kiosk screen and the edge pid. */
+/** One demo with `liveness` mode; `measure` runs with a page on its kiosk screen, the edge server's RSS sampled meanwhile. */
 async function withDemo<T>(
   browser: Browser,
   liveness: string,
-  measure: (page: Page, demo: Demo, pid: number) => Promise<T>,
+  measure: (page: Page, demo: Demo) => Promise<T>,
 ): Promise<{ value: T; rssMB: number; firstScreenMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), "kiosk-bench-journey-"));
   let demo: Demo | undefined;
@@ -114,11 +114,11 @@ async function withDemo<T>(
     if (demo) peak = Math.max(peak, rssMB(edgePid(demo)));
   }, RSS_SAMPLE_MS);
   try {
-    demo = await startDemo(join(dir, "data"), process.env["PATH"] ?? "", { KIOSK_EDGE_FACE_LIVENESS_MODE: liveness });
+    const started = await startDemo(join(dir, "data"), process.env["PATH"] ?? "", { KIOSK_EDGE_FACE_LIVENESS_MODE: liveness });
+    demo = started;
     const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
-    const edge = demo;
-    const firstScreenMs = await timed(page, async () => void (await page.goto(`${edge.edgeUrl}/`)), "idle");
-    const value = await measure(page, demo, edgePid(demo));
+    const firstScreenMs = await timed(page, async () => void (await page.goto(`${started.edgeUrl}/`)), "idle");
+    const value = await measure(page, started);
     return { value, rssMB: peak, firstScreenMs };
   } finally {
     clearInterval(sampler);
