@@ -122,16 +122,21 @@ export type ResultKind = (typeof RESULT_KINDS)[number];
 /** Referral codes: digits only (nothing to confuse on a large display), the last one a check digit. */
 export const REFERRAL_CODE_PATTERN = /^[0-9]{7}$/;
 
+/** Screens without a prompt of their own (see {@linkcode SESSION_PROMPT_KEYS}). */
+const UNSPOKEN_STEPS = ["idle", "saving", "result", "face-retry"] as const satisfies readonly SessionStep[];
+type UnspokenStep = (typeof UNSPOKEN_STEPS)[number];
+
 /**
  * Keys of the voice prompts the session asks for, one clip (with its
  * caption) per key and language: one per screen (but the attract loop and
- * the brief saving step; each result kind has its own), the place-card
+ * the brief saving step; each result kind has its own, and the face-retry
+ * screen speaks the failed attempt's reason), the place-card
  * screen once more for each of its notices, the timeout warning, each
  * challenge action, each guidance code, each attempt failure and each card
  * rejection (spoken on the result screen of a refused card).
  */
 export const SESSION_PROMPT_KEYS = [
-  ...SESSION_STEPS.filter((step): step is Exclude<SessionStep, "idle" | "saving" | "result"> => step !== "idle" && step !== "saving" && step !== "result"),
+  ...SESSION_STEPS.filter((step): step is Exclude<SessionStep, UnspokenStep> => !(UNSPOKEN_STEPS as readonly SessionStep[]).includes(step)),
   ...PLACE_CARD_NOTICES.map((notice) => `place-card-${notice}` as const),
   ...RESULT_KINDS.map((kind) => `result-${kind}` as const),
   "timeout-warning",
@@ -143,7 +148,7 @@ export const SESSION_PROMPT_KEYS = [
 
 /** One of {@linkcode SESSION_PROMPT_KEYS}. */
 export type SessionPromptKey =
-  | Exclude<SessionStep, "idle" | "saving" | "result">
+  | Exclude<SessionStep, UnspokenStep>
   | `place-card-${PlaceCardNotice}`
   | `result-${ResultKind}`
   | "timeout-warning"

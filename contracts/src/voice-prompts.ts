@@ -32,7 +32,6 @@ export const VOICE_PROMPTS = {
   "place-card": { zh: "请将身份证放在读卡区。", en: "Please place your ID card on the reader." },
   "reading": { zh: "正在读卡，请不要移动证件。", en: "Reading your card. Please keep it still." },
   "face": { zh: "请看摄像头，把脸放在框内。", en: "Please look at the camera and keep your face inside the frame." },
-  "face-retry": { zh: "这次没有通过，请再试一次。", en: "That did not work. Please try again." },
   "matters": { zh: "请确认您要办理的登记事项。", en: "Please confirm the registration matters you are here for." },
   "signature": { zh: "请在框内签名，然后点确认。", en: "Please sign inside the box, then touch Confirm." },
   "out-of-service": { zh: "本机暂停服务，请到人工窗口办理。", en: "This kiosk is out of service. Please go to a staff window." },
