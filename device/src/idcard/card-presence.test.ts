@@ -176,12 +176,18 @@ describe("CardPresence: a read asked for again (the card was placed before the k
     expect(machine.step(again(T + 50))).toEqual([{ type: "card-reread-required", reason: "hidden-after-read", atMs: T + 50 }]);
   });
 
-  test("with no read card on the reader it decides nothing", () => {
+  test("a card whose read failed is asked to be lifted and placed again", () => {
+    const machine = presence();
+    feed(machine, find("card"), failed(false));
+    expect(machine.step(again(T + 70))).toEqual([{ type: "card-reread-required", reason: "read-failed", atMs: T + 70 }]);
+  });
+
+  test("with no card on the reader, or one being read, it decides nothing", () => {
     const machine = presence();
     expect(machine.step(again())).toEqual([]);
     expect(machine.step(find("card"))).toEqual(INSERT_AND_READ);
-    feed(machine, failed(false));
     expect(machine.step(again())).toEqual([]);
+    expect(machine.step(succeeded())).toEqual([{ type: "enter", state: "card-present" }]);
   });
 });
 

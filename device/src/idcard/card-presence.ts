@@ -80,7 +80,8 @@ export type PresenceInput =
   /**
    * The card already read is wanted again (an applicant placed it before the
    * kiosk asked for it): a rereads reader reads it on the next find that
-   * sees it; a reader hiding it asks for it to be lifted and placed again.
+   * sees it; a card hidden by the reader, or whose read failed, is asked to
+   * be lifted and placed again.
    */
   | { readonly type: "read-requested"; readonly atMs: number };
 
@@ -188,7 +189,7 @@ export class CardPresence {
         break;
       case "read-requested":
         if (this.#state === "card-present") this.#readRequested = true;
-        else if (this.#state === "awaiting-removal" && this.#hidden) out.push({ type: "card-reread-required", reason: "hidden-after-read", atMs: input.atMs });
+        else if (this.#state === "awaiting-removal") out.push({ type: "card-reread-required", reason: this.#hidden ? "hidden-after-read" : "read-failed", atMs: input.atMs });
         break;
     }
     return out;

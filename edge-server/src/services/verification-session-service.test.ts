@@ -317,6 +317,24 @@ describe("VerificationSessionService: cards", () => {
     expect(s.step()).toBe("face");
   });
 
+  test("a card placed before the kiosk wanted it that the reader cannot read again asks to be placed again, once", async () => {
+    const s = setup();
+    await s.toPlaceCard();
+    s.reader.emit("card-reread-required", { reason: "hidden-after-read", atMs: s.clock.now() });
+    expect(s.service.view()).toMatchObject({ step: "place-card", notice: "read-failed" });
+    const prompts = s.prompts.length;
+    s.reader.emit("card-reread-required", { reason: "read-failed", atMs: s.clock.now() });
+    expect(s.prompts).toHaveLength(prompts);
+  });
+
+  test("after a read, a reader that hides the card says so: that changes nothing while the card is examined", async () => {
+    const s = setup();
+    await s.toPlaceCard();
+    s.reader.emit("card-inserted", { atMs: s.clock.now() });
+    s.reader.emit("card-reread-required", { reason: "hidden-after-read", atMs: s.clock.now() });
+    expect(s.step()).toBe("reading");
+  });
+
   test("a card found just before the kiosk wanted it, and read just after, is taken", async () => {
     const s = setup();
     await s.service.start();

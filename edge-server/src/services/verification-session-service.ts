@@ -111,7 +111,8 @@ export class VerificationSessionService implements Service, SessionHub {
     reader.on(this, "card-removed", () => this.#cardRemoved());
     reader.on(this, "card-read", (e) => this.#cardRead(e));
     reader.on(this, "card-reread-required", (e) => {
-      if (e.reason === "read-failed") this.#readFailed("read-failed");
+      // A reader that hides a card once read says so after every read: that matters only while a card is asked for.
+      if (e.reason === "read-failed" || this.#state.step === "place-card") this.#readFailed("read-failed");
     });
     reader.on(this, "reader-error", (e) => this.#readerError(e));
     reader.on(this, "reader-ready", () => this.#dispatch({ type: "device-status", device: "reader", ok: true }));
@@ -238,8 +239,11 @@ export class VerificationSessionService implements Service, SessionHub {
   }
 
   #readFailed(reason: "read-failed" | "unsupported-card"): void {
-    // The reader reports one failure twice (the error, then "lift and place again"): only the first, on the reading step, counts.
-    if (this.#wantsCard && this.#state.step === "reading") this.#dispatch({ type: "card-read-failed", reason });
+    if (!this.#wantsCard) return;
+    const state = this.#state;
+    // The reader reports one failure twice (the error, then "lift and place again"): only the first counts.
+    // On the place-card screen it concerns a card placed before it was asked for (see `readAgain`).
+    if (state.step === "reading" || (state.step === "place-card" && state.notice === null)) this.#dispatch({ type: "card-read-failed", reason });
   }
 
   #readerError(error: ReaderErrorEvent): void {
