@@ -5,6 +5,7 @@ import { CENTRAL_TIME_HEADER, isKioskError, KioskError, problemResponse, type Cl
 import { Hono } from "hono";
 import type { AdmissionGate } from "./ingest/admission-gate.ts";
 import type { BatchIngester } from "./ingest/batch-ingester.ts";
+import type { RequestAuthenticator } from "./ingest/request-authenticator.ts";
 import { batchRoutes } from "./routes/batches.ts";
 import { centralKeyRoutes } from "./routes/central-key.ts";
 import { consoleRoutes } from "./routes/console.ts";
@@ -27,6 +28,8 @@ export interface CentralAppDeps {
   readonly heartbeats: HeartbeatStore;
   readonly ingestStore: IngestStore;
   readonly ingester: BatchIngester;
+  /** Checks kiosk request signatures (heartbeats; batches and sync pulls through their services). */
+  readonly authenticator: RequestAuthenticator;
   /** Bounds concurrent batches. */
   readonly admission: AdmissionGate;
   /** Seconds a kiosk refused by admission control is told to wait. */
@@ -45,7 +48,7 @@ export interface CentralAppDeps {
 export function createCentralApp(deps: CentralAppDeps): Hono {
   const app = new Hono();
   app.route("/", healthRoutes(deps.db));
-  app.route("/", heartbeatRoutes(deps.heartbeats, deps.clock));
+  app.route("/", heartbeatRoutes({ store: deps.heartbeats, authenticator: deps.authenticator, clock: deps.clock }));
   app.route("/", kioskRoutes(deps.heartbeats));
   app.route("/", batchRoutes({ ingester: deps.ingester, admission: deps.admission, retryAfterS: deps.retryAfterS }));
   app.route("/", syncRoutes(deps.syncPager));

@@ -66,6 +66,7 @@ export function createCentralServices(db: Database, options: CentralServicesOpti
   return {
     db,
     heartbeats: new HeartbeatStore(db),
+    authenticator,
     ingestStore,
     ingester,
     admission: new AdmissionGate(options.maxConcurrentBatches),

@@ -1,13 +1,21 @@
 /**
  * Heartbeats: each kiosk tells central it is alive, with its status, at a
- * fixed interval (`POST /api/v1/heartbeats`).
+ * fixed interval (`POST /api/v1/kiosks/{kioskId}/heartbeats`), signed with
+ * the kiosk's key like a batch (`requestSigningInput`).
  */
 import { z } from "zod";
 import { devicesStatusSchema } from "./device-status.ts";
 import { kioskIdSchema, kioskStatusSchema } from "./kiosk-status.ts";
 
-/** Central's route for heartbeats. */
-export const HEARTBEAT_PATH = "/api/v1/heartbeats";
+/** Central's route for the heartbeats of kiosk `kioskId`. */
+export function heartbeatPath(kioskId: string): string {
+  return `/api/v1/kiosks/${kioskId}/heartbeats`;
+}
+
+/** The idempotency key a heartbeat is signed under: one per beat of one boot. */
+export function heartbeatIdempotencyKey(bootId: string, seq: number): string {
+  return `heartbeat:${bootId}:${seq}`;
+}
 
 export const heartbeatSchema = z.object({
   kioskId: kioskIdSchema,

@@ -7,6 +7,7 @@ import { SOFTWARE_VERSION, type Clock, type FaceEngineHealth, type Logger } from
 import type { Hono } from "hono";
 import { HttpCentralClient } from "./adapters/central-client-http.ts";
 import { createApp } from "./app.ts";
+import type { SignedUpstream } from "./outbox/signed-upstream.ts";
 import type { EdgeConfig } from "./config.ts";
 import type { AssetSource, DeviceStatusSource, StorageStatus, VoicePromptSource } from "./ports.ts";
 import type { PreviewViewers } from "./routes/session.ts";
@@ -28,8 +29,8 @@ export interface EdgeAdapters {
   readonly face?: () => FaceEngineHealth;
   /** The verification session and its camera preview (`/api/session/…`), where the runtime has the devices for one. */
   readonly session?: { readonly hub: SessionHub; readonly preview: PreviewViewers };
-  /** The fetch that reaches central (trusting only `central.caFile` over HTTPS); defaults to the global one. */
-  readonly centralFetch?: typeof fetch;
+  /** Signs and sends requests to central (the kiosk's key, central's clock); heartbeats go through it. */
+  readonly central: SignedUpstream;
   /** Demo mode's controls (`demo.enabled`), mounted at `/demo/`. */
   readonly demo?: DemoControls;
 }
@@ -45,11 +46,7 @@ export interface EdgeCore {
 export function composeEdge(config: EdgeConfig, adapters: EdgeAdapters): EdgeCore {
   const { clock, log, storage, face } = adapters;
   const startedAtMs = clock.now();
-  const central = new HttpCentralClient({
-    url: config.central.url,
-    timeoutMs: config.central.requestTimeoutMs,
-    ...(adapters.centralFetch ? { fetch: adapters.centralFetch } : {}),
-  });
+  const central = new HttpCentralClient({ url: config.central.url, requests: adapters.central });
   let heartbeat: HeartbeatSender | undefined;
   const health = new HealthReporter({
     kioskId: config.kioskId,

@@ -1,5 +1,7 @@
 export { createApp, type AppDeps } from "./app.ts";
 export { composeEdge, type EdgeAdapters, type EdgeCore } from "./compose.ts";
+export { HttpCentralClient } from "./adapters/central-client-http.ts";
+export { HeartbeatSender, type HeartbeatState } from "./services/heartbeat-sender.ts";
 export { EDGE_CONFIG_FILE_ENV, EDGE_ENV_PREFIX, edgeConfigFields, edgeConfigSchema, loadEdgeConfig, type EdgeConfig } from "./config.ts";
 export { startEdge, type EdgeRuntime } from "./main.ts";
 export { openKioskStorage, type KioskStorage, type KioskStorageConfig, type KioskStorageDeps, type KioskStorageStatus } from "./store/open-kiosk-storage.ts";

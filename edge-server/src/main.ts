@@ -6,7 +6,6 @@ import { startAll, stopAll, systemClock, type Clock, type DeviceState, type Logg
 import { JpegFrameDecoder } from "@kiosk/device/adapters";
 import { AssetDir } from "./adapters/asset-dir.ts";
 import { BunHttpServer } from "@kiosk/runtime";
-import { centralFetch } from "./adapters/central-tls.ts";
 import { createFaceEngine } from "./adapters/face/create-face-engine.ts";
 import { CameraLiveFrames } from "./adapters/camera-frames.ts";
 import { createDemo } from "./adapters/demo/create-demo.ts";
@@ -60,7 +59,7 @@ export async function startEdge(config: EdgeConfig, options: { log: Logger; cloc
     voice: new VoicePromptFiles({ recordingsDir: config.voice.recordingsDir }),
     devices: hardwareStatus(reader, camera),
     storage,
-    centralFetch: centralFetch(config.central.caFile),
+    central: storage.requests,
     face: () => face.health(),
     session: { hub: session, preview },
     ...(demo ? { demo: demo.controls } : {}),

@@ -13,10 +13,18 @@ import { readRequestBody } from "./read-request-body.ts";
  */
 export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S, maxBytes: number): Promise<z.output<S>> {
   const type = c.req.header("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) {
-    throw new KioskError("unsupported-media-type", `Expected "application/json", got "${type || "(none)"}"`);
-  }
-  const bytes = await readRequestBody(c.req.raw, maxBytes);
+  requireJson(type);
+  return parseJsonBody(type, await readRequestBody(c.req.raw, maxBytes), schema);
+}
+
+/**
+ * Validates a JSON request body already read (as a signed route reads it, to
+ * check its digest first) with `schema`.
+ *
+ * @throws {KioskError} as {@linkcode readJsonBody}, past the size limit aside.
+ */
+export function parseJsonBody<S extends z.ZodType>(contentType: string, bytes: Uint8Array, schema: S): z.output<S> {
+  requireJson(contentType);
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder().decode(bytes));
@@ -32,4 +40,10 @@ export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S, m
     });
   }
   return parsed.data;
+}
+
+function requireJson(contentType: string): void {
+  if (!/^application\/json\b/i.test(contentType)) {
+    throw new KioskError("unsupported-media-type", `Expected "application/json", got "${contentType || "(none)"}"`);
+  }
 }

@@ -1,13 +1,16 @@
 /**
  * A simulated kiosk for tests and benchmarks: it makes records the way the
  * edge server must (signed, hash-chained, per-epoch seq from 1) and signs
- * batch and sync requests exactly as contracts/src/upstream.ts describes.
+ * batch, sync and heartbeat requests exactly as contracts/src/upstream.ts
+ * describes.
  */
 import {
   batchIdempotencyKey,
   batchPath,
   generateSigner,
   GENESIS_HASH,
+  heartbeatIdempotencyKey,
+  heartbeatPath,
   KIOSK_REQUEST_HEADERS,
   recordSigningInput,
   requestSigningInput,
@@ -20,6 +23,7 @@ import {
   VERIFICATION_RESULT_SCHEMA_VERSION,
   type BatchRequest,
   type Clock,
+  type Heartbeat,
   type Signer,
   type UpstreamRecord,
   type VerificationResult,
@@ -118,6 +122,7 @@ export class TestKiosk {
   readonly clock: Clock;
   readonly bootId = crypto.randomUUID();
   #nextSeq = 1;
+  #heartbeatSeq = 0;
   #prevHash = GENESIS_HASH;
 
   private constructor(kioskId: string, epoch: number, signer: Signer, clock: Clock) {
@@ -184,6 +189,27 @@ export class TestKiosk {
     const body = new Uint8Array(0);
     await this.#sign(headers, "GET", path, syncIdempotencyKey(cursor), body, options);
     return { path, init: { method: "GET", headers }, body };
+  }
+
+  /** A signed heartbeat of this kiosk, stamped by its clock. */
+  async heartbeat(options: SigningOptions & { asKioskId?: string; fields?: Partial<Heartbeat> } = {}): Promise<SignedTestRequest> {
+    const at = new Date(this.clock.now()).toISOString();
+    const heartbeat: Heartbeat = {
+      kioskId: this.kioskId,
+      bootId: this.bootId,
+      seq: ++this.#heartbeatSeq,
+      sentAt: at,
+      version: "0.1.0",
+      uptimeS: 3,
+      status: "ok",
+      devices: { idcardReader: { kind: "simulated", state: "ready", since: at }, camera: { kind: "replay", state: "ready", since: at } },
+      ...options.fields,
+    };
+    const path = heartbeatPath(options.asKioskId ?? this.kioskId);
+    const headers: Record<string, string> = { "Content-Type": "application/json" };
+    const body = new TextEncoder().encode(JSON.stringify(heartbeat));
+    await this.#sign(headers, "POST", path, heartbeatIdempotencyKey(heartbeat.bootId, heartbeat.seq), body, options);
+    return { path, init: { method: "POST", headers, body: body.slice() }, body };
   }
 
   async #sign(headers: Record<string, string>, method: string, path: string, idempotencyKey: string, body: Uint8Array, options: SigningOptions): Promise<void> {

@@ -34,7 +34,7 @@ describe("checkDelivery", () => {
     const storage = await openKioskStorage(
       {
         kioskId: KIOSK_ID,
-        central: { url: server.url.href },
+        central: { url: server.url.href, requestTimeoutMs: 2000 },
         sync: syncConfigSchema.parse({
           dbPath,
           dataKeyFile: join(dir, "data.key"),

@@ -70,7 +70,7 @@ async function main(specPath: string): Promise<void> {
 
   const sync = syncConfigSchema.parse(spec.sync);
   const storage = await openKioskStorage(
-    { kioskId: spec.kioskId, central: { url: spec.centralUrl }, sync },
+    { kioskId: spec.kioskId, central: { url: spec.centralUrl, requestTimeoutMs: 2000 }, sync },
     { clock, log, fetch: Object.assign(instrumented, { preconnect: fetch.preconnect }) },
   );
   const database = storage.services[0] as Service;

@@ -3,12 +3,19 @@
  * core as the Bun entry point (`main.ts`), which keeps the edge server
  * portable: a test starts it here and calls its health route.
  *
- * Run: `deno run --allow-net --allow-read --allow-env edge-server/src/adapters/deno-main.ts`
+ * Its heartbeats are signed with the kiosk's key file (`sync.signingKeyFile`,
+ * created on first start as on Bun), like the Bun entry's.
+ *
+ * Run: `deno run --allow-net --allow-read --allow-write --allow-env edge-server/src/adapters/deno-main.ts`
  */
 import { createLogger, jsonLineSink, systemClock } from "@kiosk/contracts";
+import { loadOrCreateSigningKey } from "@kiosk/runtime";
 import { composeEdge } from "../compose.ts";
 import { loadEdgeConfig } from "../config.ts";
+import { CentralClock } from "../outbox/central-clock.ts";
+import { SignedUpstream } from "../outbox/signed-upstream.ts";
 import { AssetDir } from "./asset-dir.ts";
+import { FetchUpstreamClient } from "./upstream-client-fetch.ts";
 import { VoicePromptFiles } from "./voice-prompt-files.ts";
 
 // The few Deno APIs used here, declared so the file type-checks without Deno's types.
@@ -35,9 +42,16 @@ const log = createLogger({
   fields: { kioskId: config.kioskId, runtime: "deno" },
   sink: jsonLineSink((line) => Deno.stdout.writeSync(encoder.encode(line))),
 });
+const central = new SignedUpstream({
+  upstream: new FetchUpstreamClient({ url: config.central.url, timeoutMs: config.central.requestTimeoutMs }),
+  signer: await loadOrCreateSigningKey(config.sync.signingKeyFile),
+  centralClock: new CentralClock(systemClock),
+  log: log.child("central"),
+});
 const core = composeEdge(config, {
   clock: systemClock,
   log,
+  central,
   assets: new AssetDir(config.ui.dir),
   voice: new VoicePromptFiles({ recordingsDir: config.voice.recordingsDir }),
   devices: { snapshot: () => ({ idcardReader: noDriver, camera: noDriver }) },

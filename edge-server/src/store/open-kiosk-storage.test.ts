@@ -33,7 +33,7 @@ function syncConfig(dir: string, central?: Signer, extra: Record<string, unknown
 async function open(sync: SyncConfig, url = "http://127.0.0.1:9", kioskId = "hall-7-k1"): Promise<{ storage: KioskStorage; clock: FakeClock }> {
   const clock = new FakeClock(Date.parse("2026-03-01T08:00:00.000Z"));
   const { log } = captureLogger("debug");
-  const storage = await openKioskStorage({ kioskId, central: { url }, sync }, { clock, log, random: () => 0.5 });
+  const storage = await openKioskStorage({ kioskId, central: { url, requestTimeoutMs: 2000 }, sync }, { clock, log, random: () => 0.5 });
   cleanup.push(() => stopAll(storage.services, log));
   return { storage, clock };
 }
@@ -117,7 +117,7 @@ describe("openKioskStorage", () => {
     const clock = new FakeClock(Date.parse("2026-03-01T08:00:00.000Z"));
     const { log } = captureLogger("debug");
     const run = async (caFile: string) => {
-      const storage = await openKioskStorage({ kioskId: "hall-7-k1", central: { url: central.url, caFile }, sync }, { clock, log, random: () => 0.5 });
+      const storage = await openKioskStorage({ kioskId: "hall-7-k1", central: { url: central.url, caFile, requestTimeoutMs: 2000 }, sync }, { clock, log, random: () => 0.5 });
       await startAll(storage.services, log);
       await clock.advance(0);
       await storage.sender.whenIdle();
@@ -126,7 +126,7 @@ describe("openKioskStorage", () => {
       return status;
     };
     // An unrelated CA: the TLS handshake fails, nothing reaches central, and the reason is typed.
-    const first = await openKioskStorage({ kioskId: "hall-7-k1", central: { url: central.url, caFile: certs.otherCaFile }, sync }, { clock, log });
+    const first = await openKioskStorage({ kioskId: "hall-7-k1", central: { url: central.url, caFile: certs.otherCaFile, requestTimeoutMs: 2000 }, sync }, { clock, log });
     await first.store.saveResult(sampleResult());
     await stopAll(first.services, log);
     const refused = await run(certs.otherCaFile);
@@ -144,7 +144,7 @@ describe("openKioskStorage", () => {
     const { dir, remove } = tempDir();
     cleanup.push(remove);
     const error = await openKioskStorage(
-      { kioskId: "hall-7-k1", central: { url: "https://127.0.0.1:9", caFile: join(dir, "missing.pem") }, sync: syncConfig(dir) },
+      { kioskId: "hall-7-k1", central: { url: "https://127.0.0.1:9", caFile: join(dir, "missing.pem"), requestTimeoutMs: 2000 }, sync: syncConfig(dir) },
       { clock: new FakeClock(0), log: captureLogger().log },
     ).then(
       () => undefined,

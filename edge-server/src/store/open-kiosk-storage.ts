@@ -17,6 +17,7 @@ import { FetchUpstreamClient } from "../adapters/upstream-client-fetch.ts";
 import { CentralClock } from "../outbox/central-clock.ts";
 import { importCentralKey, type CentralKey } from "../outbox/central-key.ts";
 import { OutboxSender } from "../outbox/outbox-sender.ts";
+import { SignedUpstream } from "../outbox/signed-upstream.ts";
 import type { SyncConfig } from "../sync-config.ts";
 import { SyncDownClient } from "../sync-down/sync-down-client.ts";
 import { createAesGcmSealer } from "./data-sealer.ts";
@@ -30,8 +31,11 @@ import { StoreMaintenance } from "./store-maintenance.ts";
 /** The parts of the edge config the kiosk storage reads (the edge config itself fits, once `sync` is mounted). */
 export interface KioskStorageConfig {
   readonly kioskId: string;
-  /** Central's URL, and the CA file its HTTPS certificate must verify with (`central.caFile`). */
-  readonly central: { readonly url: string; readonly caFile?: string | undefined };
+  /**
+   * Central's URL, the CA file its HTTPS certificate must verify with
+   * (`central.caFile`), and the time limit of a heartbeat request (`central.requestTimeoutMs`).
+   */
+  readonly central: { readonly url: string; readonly caFile?: string | undefined; readonly requestTimeoutMs: number };
   readonly sync: SyncConfig;
 }
 
@@ -69,6 +73,8 @@ export interface KioskStorage {
   /** Matter and blocklist queries (`pendingMatters`, `isBlocklisted`), offline. */
   readonly syncDown: SyncDownClient;
   readonly maintenance: StoreMaintenance;
+  /** Signs requests to central with the kiosk's key and the shared clock correction, for heartbeats. */
+  readonly requests: SignedUpstream;
   /** To start in order (and stop in reverse); the first one closes the database when stopped. */
   readonly services: readonly Service[];
   /** Health sections and whether results are accepted. */
@@ -166,6 +172,12 @@ export async function openKioskStorage(config: KioskStorageConfig, deps: KioskSt
     sender,
     syncDown,
     maintenance,
+    requests: new SignedUpstream({
+      upstream: new FetchUpstreamClient({ url: config.central.url, timeoutMs: config.central.requestTimeoutMs, fetch: toCentral }),
+      signer,
+      centralClock,
+      log: log.child("central"),
+    }),
     services: [database, maintenance, sender, syncDown],
     status() {
       const stats = outbox.stats();
