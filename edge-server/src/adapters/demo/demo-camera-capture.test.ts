@@ -6,7 +6,7 @@
  * person does not, and the empty scene holds no face.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createLogger, seededRandom, systemClock } from "@kiosk/contracts";
+import { createLogger, seededRandom, systemClock, type ChallengeAction } from "@kiosk/contracts";
 import { DEMO_CAMERA_DIR, demoCardPath, loadCardFile, type DemoCardName } from "@kiosk/device";
 import { DemoCamera, JpegFrameDecoder } from "@kiosk/device/adapters";
 import { readFile } from "node:fs/promises";
@@ -15,6 +15,7 @@ import { createFaceEngine } from "../face/create-face-engine.ts";
 import { decodeImage } from "../face/image-decoder.ts";
 import { CameraLiveFrames } from "../camera-frames.ts";
 import { defaultFaceConfig } from "../../face-config.ts";
+import { DEMO_REPEAT_ACTION_MS } from "../../services/demo-camera-director.ts";
 import { FaceCapture, type CaptureOutcome } from "../../services/face-capture.ts";
 import type { FaceEngine, RgbImage } from "../../ports.ts";
 
@@ -38,11 +39,20 @@ async function capture(chip: RgbImage, person: string, options: { printedPhoto?:
     await camera.show(person, { printedPhoto: options.printedPhoto ?? false });
     const settings = { ...config, capture: { ...config.capture, timeLimitMs: options.timeLimitMs ?? config.capture.timeLimitMs } };
     const faceCapture = new FaceCapture({ engine, frames: new CameraLiveFrames(camera, new JpegFrameDecoder()), settings, clock: systemClock, random: seededRandom(7) });
-    return await faceCapture.run(chip, {
-      onUpdate: (update) => {
-        if (update.type === "challenge" && update.action) void camera.perform(update.action);
-      },
-    });
+    // As the demo's director does: the action asked is performed, and again while it is still asked (a busy engine can miss a clip).
+    let asked: ChallengeAction | undefined;
+    const repeat = setInterval(() => asked && void camera.perform(asked), DEMO_REPEAT_ACTION_MS);
+    try {
+      return await faceCapture.run(chip, {
+        onUpdate: (update) => {
+          if (update.type !== "challenge") return;
+          asked = update.action;
+          if (asked) void camera.perform(asked);
+        },
+      });
+    } finally {
+      clearInterval(repeat);
+    }
   } finally {
     await camera.stop();
   }
