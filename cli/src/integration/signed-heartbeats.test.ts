@@ -19,17 +19,23 @@ afterEach(async () => {
   cleanup = [];
 });
 
+/** A kiosk's data folder, and central on SQLite served over real HTTP; all removed after the test. */
+async function centralOverHttp() {
+  const dir = mkdtempSync(join(tmpdir(), "signed-heartbeats-"));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const sqlite = testBackends().find((b) => b.name === "sqlite");
+  const db: TestDatabase = await (sqlite as NonNullable<typeof sqlite>).create();
+  cleanup.push(() => db.dispose());
+  const central = await createTestCentral(db, { nowMs: Date.parse(CENTRAL_NOW) });
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: central.app.fetch });
+  cleanup.push(() => server.stop(true));
+  return { dir, central, server };
+}
+
 // The edge's heartbeat sender against a real central (SQLite) over HTTP, signing with the key file the storage loads.
 describe("signed heartbeats from the edge to central", () => {
   test("are stored by central, after one corrected retry when the kiosk clock is outside central's window", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "signed-heartbeats-"));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const sqlite = testBackends().find((b) => b.name === "sqlite");
-    const db: TestDatabase = await (sqlite as NonNullable<typeof sqlite>).create();
-    cleanup.push(() => db.dispose());
-    const central = await createTestCentral(db, { nowMs: Date.parse(CENTRAL_NOW) });
-    const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: central.app.fetch });
-    cleanup.push(() => server.stop(true));
+    const { dir, central, server } = await centralOverHttp();
     const signingKeyFile = join(dir, "signing.key");
     const key = await loadOrCreateSigningKey(signingKeyFile);
     await central.services.directory.register({ kioskId: KIOSK_ID, hallId: "hall-3", publicKey: key.publicKey }, central.clock.now());
@@ -71,14 +77,7 @@ describe("signed heartbeats from the edge to central", () => {
   });
 
   test("are refused by central while the kiosk's key is not registered, and nothing is stored", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "signed-heartbeats-"));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const sqlite = testBackends().find((b) => b.name === "sqlite");
-    const db: TestDatabase = await (sqlite as NonNullable<typeof sqlite>).create();
-    cleanup.push(() => db.dispose());
-    const central = await createTestCentral(db, { nowMs: Date.parse(CENTRAL_NOW) });
-    const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: central.app.fetch });
-    cleanup.push(() => server.stop(true));
+    const { dir, central, server } = await centralOverHttp();
     const clock = new FakeClock(Date.parse(CENTRAL_NOW));
     const { log } = captureLogger();
     const sync = syncConfigSchema.parse({ dbPath: join(dir, "kiosk.db"), dataKeyFile: join(dir, "data.key"), signingKeyFile: join(dir, "signing.key"), disk: {}, batch: {}, backoff: {}, syncDown: {} });
