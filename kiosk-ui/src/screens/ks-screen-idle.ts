@@ -1,6 +1,7 @@
 import { localized, msg } from "@lit/localize";
 import { LitElement, css, html } from "lit";
 import { customElement } from "lit/decorators.js";
+import { cardOnReader } from "../components/card-on-reader.ts";
 import { fire } from "../events.ts";
 import { tokens } from "../styles/tokens.ts";
 import { buttonStyles, screenStyles } from "./screen-styles.ts";
@@ -14,7 +15,7 @@ export class KsScreenIdle extends LitElement {
     screenStyles,
     buttonStyles,
     css`
-      .card {
+      .card-on-reader {
         animation: hover 3s ease-in-out infinite;
       }
       @keyframes hover {
@@ -23,7 +24,7 @@ export class KsScreenIdle extends LitElement {
         }
       }
       @media (prefers-reduced-motion: reduce) {
-        .card {
+        .card-on-reader {
           animation: none;
         }
       }
@@ -43,13 +44,7 @@ export class KsScreenIdle extends LitElement {
   override render() {
     return html`
       <h1>${msg("企业登记实名认证", { id: "idle.title" })}</h1>
-      <svg class="card" width="280" height="260" viewBox="0 0 240 230" aria-hidden="true">
-        <rect x="20" y="10" width="200" height="126" rx="12" fill="#ffffff" stroke="#0b4f9c" stroke-width="6" />
-        <rect x="40" y="36" width="54" height="70" rx="6" fill="#cfdced" />
-        <rect x="108" y="40" width="92" height="10" rx="5" fill="#cfdced" />
-        <rect x="108" y="62" width="72" height="10" rx="5" fill="#cfdced" />
-        <path d="M120 156 v56 M94 188 l26 26 l26 -26" fill="none" stroke="#0b4f9c" stroke-width="10" stroke-linecap="round" stroke-linejoin="round" />
-      </svg>
+      ${cardOnReader(280, 260)}
       <p>${msg("请触摸屏幕开始，或直接将身份证放在屏幕下方的读卡区", { id: "idle.body" })}</p>
       <button type="button" class="primary" data-event="start">
         ${msg("开始办理", { id: "idle.start" })}

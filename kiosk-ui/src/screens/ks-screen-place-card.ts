@@ -2,6 +2,7 @@ import { voiceCaption, type SessionLanguage } from "@kiosk/contracts";
 import { localized, msg } from "@lit/localize";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
+import { cardOnReader } from "../components/card-on-reader.ts";
 import { tokens } from "../styles/tokens.ts";
 import { screenStyles } from "./screen-styles.ts";
 import type { ViewOf } from "./view-of.ts";
@@ -31,13 +32,7 @@ export class KsScreenPlaceCard extends LitElement {
     const notice = this.view?.notice;
     return html`
       ${notice ? html`<p class="notice" role="alert" data-notice=${notice}><strong>⚠ ${voiceCaption(`place-card-${notice}`, this.language)}</strong></p>` : nothing}
-      <svg width="240" height="230" viewBox="0 0 240 230" aria-hidden="true">
-        <rect x="20" y="10" width="200" height="126" rx="12" fill="#ffffff" stroke="#0b4f9c" stroke-width="6" />
-        <rect x="40" y="36" width="54" height="70" rx="6" fill="#cfdced" />
-        <rect x="108" y="40" width="92" height="10" rx="5" fill="#cfdced" />
-        <rect x="108" y="62" width="72" height="10" rx="5" fill="#cfdced" />
-        <path d="M120 156 v56 M94 188 l26 26 l26 -26" fill="none" stroke="#0b4f9c" stroke-width="10" stroke-linecap="round" stroke-linejoin="round" />
-      </svg>
+      ${cardOnReader(240, 230)}
       <h1>${msg("请将身份证放在读卡区", { id: "place-card.title" })}</h1>
       <p>${msg("读卡区在屏幕下方。放好后请不要移动证件。", { id: "place-card.body" })}</p>
       <p class="hint">${msg("支持居民身份证、港澳台居民居住证、外国人永久居留身份证", { id: "idle.cards" })}</p>
