@@ -55,7 +55,7 @@ async function onStep(page: Page, step: SessionStep | "unreachable", timeout = 1
   await expect(page.locator("ks-app")).toHaveAttribute("data-step", step, { timeout });
 }
 
-/** From the idle screen to "place your card", in Chinese. */
+/** From the idle screen to "place your card" (or past it, when a card lies on the reader), in Chinese. */
 async function startSession(page: Page): Promise<void> {
   await onStep(page, "idle");
   await page.locator('[data-event="start"]').first().click();
@@ -63,7 +63,8 @@ async function startSession(page: Page): Promise<void> {
   await page.locator('[data-event="choose-language"][data-language="zh"]').click();
   await onStep(page, "consent");
   await page.locator('[data-event="consent"][data-agree="true"]').click();
-  await onStep(page, "place-card");
+  // A card already on the reader is read at once: the place-card screen may be gone before it is seen.
+  await expect(page.locator("ks-app")).toHaveAttribute("data-step", /^(place-card|reading|face|face-retry)$/);
 }
 
 /** Back to the attract screen: the card is lifted and the result acknowledged. */
