@@ -19,8 +19,8 @@ export const views = {
   face: (overrides: Partial<Of<"face">> = {}): Of<"face"> => ({
     step: "face",
     ...outside,
+    // A busy step: the edge shows no countdown there (its watchdog is hidden).
     phaseIndex: 3,
-    countdown,
     card,
     attempt: 1,
     maxAttempts: 3,
